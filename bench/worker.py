@@ -1,0 +1,251 @@
+"""One measurement in its own process (so peak RSS is the import's own): see bench/__main__.py.
+
+python -m bench.worker setup  --db sqlite
+python -m bench.worker import --db sqlite --file bench/out/sellout_100000.csv
+python -m bench.worker raw    --db sqlite --file ...
+python -m bench.worker orm    --db sqlite --file ... --sample 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+SQLITE_PATH = OUT / "sellout_bench.sqlite3"
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DB = os.environ.get("BENCH_PG_DB", "relais_bench_sellout")
+BRAND_SLUG = "bench"
+PARTNER_CODE = "B001"
+PRODUCTS = 1000
+BATCH = 100_000  # as relais.sellout.services.BATCH_ROWS
+
+
+def database_url(db: str) -> str:
+    if db == "sqlite":
+        return f"sqlite:///{SQLITE_PATH}"
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_DB
+
+
+def django_setup(db: str) -> None:
+    os.environ["DATABASE_URL"] = database_url(db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+
+
+def product_gtin(n: int) -> str:
+    from stdnum import ean
+
+    body = f"376999{n:06d}"
+    return "0" + body + ean.calc_check_digit(body)
+
+
+def list_price(n: int) -> float:
+    return round(5 + (n * 37 % 400) + 0.9, 2)
+
+
+def setup(db: str) -> dict:
+    OUT.mkdir(exist_ok=True)
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}"')
+            conn.execute(f'CREATE DATABASE "{PG_DB}"')
+    django_setup(db)
+    from decimal import Decimal
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from relais.catalog.models import Product
+    from relais.core.models import Brand
+    from relais.network.models import PartnerCompany
+
+    brand = Brand.objects.create(slug=BRAND_SLUG, name="Bench", currency="EUR")
+    PartnerCompany.objects.create(
+        brand=brand,
+        code=PARTNER_CODE,
+        name="Bench partner",
+        kind="reseller",
+        organisation="multi_brand",
+        country="FR",
+    )
+    Product.objects.bulk_create(
+        Product(brand=brand, gtin=product_gtin(n), name=f"P{n}", list_price=Decimal(str(list_price(n))))
+        for n in range(PRODUCTS)
+    )
+    return {"ok": True}
+
+
+def _context():
+    from relais.core.models import Brand
+    from relais.network.models import PartnerCompany
+
+    brand = Brand.objects.get(slug=BRAND_SLUG)
+    return brand, PartnerCompany.objects.get(brand=brand, code=PARTNER_CODE)
+
+
+def _empty_lines() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE sellout_declarationline, sellout_importrowerror CASCADE")
+        else:
+            cursor.execute("DELETE FROM sellout_declarationline")
+            cursor.execute("DELETE FROM sellout_importrowerror")
+
+
+def run_import(path: Path) -> dict:
+    from relais.sellout.services import (
+        sellout_import_create,
+        sellout_import_map,
+        sellout_import_propose_mapping,
+        sellout_import_run,
+    )
+
+    _brand, partner = _context()
+    _empty_lines()
+    start = time.perf_counter()
+    sellout_import = sellout_import_create(partner=partner, uploaded_file=path)
+    proposal = sellout_import_propose_mapping(sellout_import=sellout_import)
+    sellout_import_map(sellout_import=sellout_import, mapping=proposal.mapping)
+    result = sellout_import_run(sellout_import=sellout_import, batch_rows=BATCH)
+    seconds = time.perf_counter() - start
+    sellout_import.file.delete(save=False)  # the stored copy of a multi-GB file is not kept
+    return {
+        "seconds": seconds,
+        "accepted": result.accepted,
+        "flagged": result.flagged,
+        "rejected": result.rejected,
+        "duplicates": result.duplicates,
+        "rows": result.accepted + result.flagged + result.rejected + result.duplicates,
+    }
+
+
+def _prepared_batches(path: Path, limit: int | None = None):
+    """The very rows the import stores, batch by batch (prepared outside any timing)."""
+    import polars as pl
+    from django.db import transaction
+
+    from relais.sellout.ingest import dedup, mapping, reader, store, validate
+    from relais.sellout.models import Declaration
+    from relais.sellout.services import _catalogue
+
+    brand, partner = _context()
+    table = reader.open_table(path)
+    proposal = mapping.propose_mapping(table.headers, table.preview)
+    selection = {name: f"c{table.headers.index(header)}" for name, header in proposal.mapping.items()}
+    from django.utils import timezone
+
+    with transaction.atomic():
+        declaration = Declaration.objects.create(
+            brand=brand,
+            partner=partner,
+            period_start=timezone.localdate(),
+            period_end=timezone.localdate(),
+            source="file",
+        )
+    rules = validate.Rules(catalogue=_catalogue(brand.pk), currency="EUR", today=timezone.localdate())
+    occurrences = dedup.Occurrences()
+    produced = 0
+    for batch in table.batches(BATCH):
+        frame = batch.with_columns(pl.col(c).alias(n) for n, c in selection.items())
+        if not rules.options:
+            rules.options = validate.detect_options(frame, default_decimal=",")
+        checked = validate.check_batch(frame, rules, raw_columns=table.columns)
+        lines = dedup.with_dedup_keys(checked.lines, partner_id=partner.pk, occurrences=occurrences)
+        rows = store.prepare_rows(
+            lines, brand_id=brand.pk, partner_id=partner.pk, declaration_id=declaration.pk
+        )
+        if limit is not None:
+            rows = rows.head(limit - produced)
+        produced += rows.height
+        yield rows
+        if limit is not None and produced >= limit:
+            return
+
+
+def run_raw(path: Path) -> dict:
+    """Baseline: the same rows written by the bare bulk primitive (COPY / executemany), same table."""
+    from django.db import connection, transaction
+
+    from relais.sellout.ingest import store
+
+    _empty_lines()
+    seconds = 0.0
+    rows = 0
+    with transaction.atomic():
+        for prepared in _prepared_batches(path):
+            start = time.perf_counter()
+            if connection.vendor == "postgresql":
+                store.copy_rows(prepared)
+            else:
+                store.executemany_rows(prepared)
+            seconds += time.perf_counter() - start
+            rows += prepared.height
+        start = time.perf_counter()
+    # The commit is part of storing (deferred foreign-key checks run there), as it is for the import.
+    seconds += time.perf_counter() - start
+    return {"seconds": seconds, "rows": rows}
+
+
+def run_orm(path: Path, sample: int, atomic: bool) -> dict:
+    """Django row by row: one ``DeclarationLine.objects.create()`` per line, in one transaction
+    (``atomic``) or each in its own (autocommit, what a naive loop in a view or command gets)."""
+    import contextlib
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from relais.sellout.models import DeclarationLine
+
+    _empty_lines()
+    prepared = next(_prepared_batches(path, limit=sample))
+    records = prepared.drop("created_at").to_dicts()
+    start = time.perf_counter()
+    with transaction.atomic() if atomic else contextlib.nullcontext():
+        for record in records:
+            record["unit_price"] = Decimal(record["unit_price"]) if record["unit_price"] else None
+            record["amount"] = Decimal(record["amount"])
+            DeclarationLine.objects.create(**record)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rows": len(records)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("action", choices=["setup", "import", "raw", "orm"])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--file")
+    parser.add_argument("--sample", type=int, default=5000)
+    parser.add_argument("--autocommit", action="store_true")
+    args = parser.parse_args()
+    if args.action == "setup":
+        out = setup(args.db)
+    else:
+        django_setup(args.db)
+        path = Path(args.file)
+        if args.action == "import":
+            out = run_import(path)
+        elif args.action == "raw":
+            out = run_raw(path)
+        else:
+            out = run_orm(path, args.sample, atomic=not args.autocommit)
+    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(json.dumps(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

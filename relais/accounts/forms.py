@@ -1,0 +1,97 @@
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from relais.accounts import services
+from relais.accounts.models import Role, User
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        email = (cleaned.get("email") or "").lower()
+        password = cleaned.get("password")
+        if not email or not password:
+            return cleaned
+        ip = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        if services.login_is_throttled(email=email, ip=ip):
+            raise forms.ValidationError(
+                _("Too many failed attempts. Wait 15 minutes or reset your password."), code="throttled"
+            )
+        user = authenticate(self.request, email=email, password=password)
+        if user is None:
+            services.login_failure_record(email=email, ip=ip)
+            raise forms.ValidationError(_("E-mail or password is incorrect."), code="invalid_login")
+        services.login_failures_clear(email=email, ip=ip)
+        self.user = user
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    """Who to invite into a partner company; the role choices depend on who invites."""
+
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, inviter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(Role.PARTNER_SELLER.value, Role.PARTNER_SELLER.label)]
+        if inviter is not None and inviter.is_brand_user:
+            choices.insert(0, (Role.PARTNER_ADMIN.value, Role.PARTNER_ADMIN.label))
+        self.fields["role"].choices = choices  # type: ignore[attr-defined]
+        self.fields["role"].initial = Role.PARTNER_SELLER.value
+        if len(choices) == 1:
+            self.fields["role"].widget = forms.HiddenInput()
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not only digits, not too close to your name or e-mail."),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            candidate = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(p1, user=candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned

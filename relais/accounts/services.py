@@ -1,0 +1,271 @@
+"""Writes on users: creation, invitations and the login throttle."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from relais.accounts.models import BRAND_ROLES, PARTNER_ROLES, Invitation, Role, User
+from relais.core.errors import ApplicationError
+from relais.core.models import Brand
+
+if TYPE_CHECKING:
+    from relais.network.models import PartnerCompany
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    role: str,
+    password: str | None = None,
+    brand: Brand | None = None,
+    partner=None,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """Create a user whose role matches its brand/partner attachment."""
+    email = email.strip().lower()
+    if role in PARTNER_ROLES and partner is None:
+        raise ApplicationError(_("A partner user needs a partner company."))
+    if role in BRAND_ROLES and brand is None:
+        raise ApplicationError(_("A brand user needs a brand."))
+    if partner is not None:
+        brand = partner.brand
+    if User.objects.filter(email=email).exists():
+        raise ApplicationError(_("A user with the e-mail %(email)s already exists.") % {"email": email})
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        role=role,
+        brand=brand if role != Role.OPERATOR else None,
+        partner=partner if role in PARTNER_ROLES else None,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=role == Role.OPERATOR,
+        is_superuser=role == Role.OPERATOR,
+    )
+    return user
+
+
+def _may_manage_partner_user(*, by: User, user: User) -> bool:
+    if not user.is_partner_user or user.pk == by.pk or not by.is_active:
+        return False
+    if by.is_brand_user:
+        return by.brand_id == user.brand_id
+    if by.role == Role.PARTNER_ADMIN:
+        return by.partner_id == user.partner_id and user.role == Role.PARTNER_SELLER
+    return False
+
+
+@transaction.atomic
+def user_set_active(*, user: User, by: User, is_active: bool) -> User:
+    """Deactivate (or reactivate) a partner user: brand staff for any partner of their brand, a partner
+    admin for the sellers of their company. Nobody switches themselves off; history stays attached."""
+    if not _may_manage_partner_user(by=by, user=user):
+        raise ApplicationError(_("You cannot change this user’s access."))
+    if user.is_active != is_active:
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+    return user
+
+
+def _throttle_key(email: str, ip: str) -> str:
+    return f"login-fail:{email.strip().lower()}:{ip}"
+
+
+def login_is_throttled(*, email: str, ip: str) -> bool:
+    return cache.get(_throttle_key(email, ip), 0) >= settings.RELAIS_LOGIN_MAX_ATTEMPTS
+
+
+def login_failure_record(*, email: str, ip: str) -> int:
+    """Count a failed login for (e-mail, IP); the counter expires with the window."""
+    key = _throttle_key(email, ip)
+    if cache.add(key, 1, timeout=settings.RELAIS_LOGIN_WINDOW_SECONDS):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.RELAIS_LOGIN_WINDOW_SECONDS)
+        return 1
+
+
+def login_failures_clear(*, email: str, ip: str) -> None:
+    cache.delete(_throttle_key(email, ip))
+
+
+# --- invitations ------------------------------------------------------------------------------------
+
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+def invitation_token_hash(token: str) -> str:
+    """Only this digest is stored: a database leak does not reveal usable invitation links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _invitation_may_invite(*, invited_by: User, role: str, partner: PartnerCompany) -> bool:
+    if role not in PARTNER_ROLES or not invited_by.is_active:
+        return False
+    if invited_by.is_brand_user:
+        return invited_by.brand_id == partner.brand_id
+    if invited_by.role == Role.PARTNER_ADMIN:
+        return invited_by.partner_id == partner.pk and role == Role.PARTNER_SELLER
+    return False
+
+
+def _base_url(base_url: str | None) -> str:
+    return (base_url or getattr(settings, "RELAIS_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+
+
+def _invitation_email_send_on_commit(*, invitation: Invitation, token: str, base_url: str | None) -> None:
+    """Render the e-mail now (in the inviter's language) and send it once the invitation is committed."""
+    context = {
+        "invitation": invitation,
+        "partner": invitation.partner,
+        "brand": invitation.brand,
+        "inviter": invitation.invited_by,
+        "role": invitation.get_role_display(),
+        "accept_url": _base_url(base_url) + reverse("accounts:invitation_accept", kwargs={"token": token}),
+        "expires_at": invitation.expires_at,
+    }
+    subject = " ".join(render_to_string("accounts/emails/invitation_subject.txt", context).split())
+    body = render_to_string("accounts/emails/invitation_body.txt", context)
+    recipient = invitation.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    invited_by: User,
+    email: str,
+    role: str,
+    partner: PartnerCompany,
+    base_url: str | None = None,
+) -> Invitation:
+    """Invite someone to join ``partner`` as partner admin or seller, and e-mail the link after commit.
+
+    Brand staff invite into any partner of their brand; a partner admin invites sellers of their own
+    company. A pending invitation for the same address in the brand is replaced by this one. Only the
+    SHA-256 of the random token is stored; the link is valid for seven days.
+    """
+    if not _invitation_may_invite(invited_by=invited_by, role=role, partner=partner):
+        raise ApplicationError(_("You cannot invite this kind of user to this company."))
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError(_("Enter a valid e-mail address."), extra={"field": "email"}) from exc
+    if User.objects.filter(email=email).exists():
+        raise ApplicationError(
+            _("%(email)s already has a Relais account.") % {"email": email}, extra={"field": "email"}
+        )
+    Invitation.objects.filter(brand_id=partner.brand_id, email=email, accepted_at__isnull=True).delete()
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        brand_id=partner.brand_id,
+        partner=partner,
+        email=email,
+        role=role,
+        token_hash=invitation_token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    _invitation_email_send_on_commit(invitation=invitation, token=token, base_url=base_url)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by: User, base_url: str | None = None) -> Invitation:
+    """Send a fresh link (new token, seven more days); the previous link stops working."""
+    if invitation.accepted_at is not None:
+        raise ApplicationError(_("This invitation has already been accepted."))
+    if invitation.partner is None or not _invitation_may_invite(
+        invited_by=by, role=invitation.role, partner=invitation.partner
+    ):
+        raise ApplicationError(_("You cannot resend this invitation."))
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = invitation_token_hash(token)
+    invitation.expires_at = timezone.now() + INVITATION_VALIDITY
+    invitation.save(update_fields=["token_hash", "expires_at", "updated_at"])
+    _invitation_email_send_on_commit(invitation=invitation, token=token, base_url=base_url)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    """Withdraw a pending invitation: its link stops working."""
+    if invitation.accepted_at is not None:
+        raise ApplicationError(_("This invitation has already been accepted."))
+    if invitation.partner is None or not _invitation_may_invite(
+        invited_by=by, role=invitation.role, partner=invitation.partner
+    ):
+        raise ApplicationError(_("You cannot withdraw this invitation."))
+    invitation.delete()
+
+
+def invitation_check(invitation: Invitation | None) -> Invitation:
+    """The invitation if it can still be accepted, else ApplicationError with a message for the invitee."""
+    if invitation is None:
+        raise ApplicationError(
+            _("This invitation link is not valid. Ask the person who invited you to send a new one.")
+        )
+    if invitation.accepted_at is not None:
+        raise ApplicationError(
+            _("This invitation has already been used. Log in with %(email)s.") % {"email": invitation.email}
+        )
+    if invitation.expires_at <= timezone.now():
+        raise ApplicationError(
+            _("This invitation expired on %(date)s. Ask the person who invited you to send a new one.")
+            % {"date": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")}
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str, first_name: str, last_name: str) -> User:
+    """Turn a valid invitation into a user account with the invited role and company.
+
+    Unknown, already used and expired tokens are refused with a message the invitee can act on; the
+    password must pass the project's password validators.
+    """
+    invitation = invitation_check(
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("partner", "brand")
+        .filter(token_hash=invitation_token_hash(token))
+        .first()
+    )
+    candidate = User(email=invitation.email, first_name=first_name, last_name=last_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), extra={"field": "password"}) from exc
+    user = user_create(
+        email=invitation.email,
+        role=invitation.role,
+        password=password,
+        brand=invitation.brand,
+        partner=invitation.partner,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user", "updated_at"])
+    return user

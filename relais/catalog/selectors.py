@@ -1,0 +1,46 @@
+"""Reads on the brand's catalogue, always scoped by brand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from relais.catalog.models import Product
+from relais.core.models import Brand
+
+
+def product_list(*, brand: Brand, filters: Mapping[str, Any] | None = None) -> QuerySet[Product]:
+    """The brand's products; ``q`` matches the name or the GTIN (a 8/12/13-digit code finds its GTIN-14),
+    ``family`` is exact, ``is_active`` is "true"/"false"."""
+    filters = filters or {}
+    qs = Product.objects.filter(brand=brand)
+    q = str(filters.get("q") or "").strip()
+    if q:
+        digits = re.sub(r"[\s-]", "", q)
+        condition = Q(name__icontains=q)
+        if digits.isdigit():
+            # GTINs are stored as GTIN-14: an EAN-13 or UPC-12 typed by a user is the same code left-padded.
+            condition |= Q(gtin__contains=digits)
+            if len(digits) < 14:
+                condition |= Q(gtin=digits.zfill(14))
+        qs = qs.filter(condition)
+    family = filters.get("family")
+    if family:
+        qs = qs.filter(family=family)
+    is_active = filters.get("is_active")
+    if is_active in ("true", "false", True, False):
+        qs = qs.filter(is_active=is_active in ("true", True))
+    return qs.order_by("family", "name", "pk")
+
+
+def product_get(*, brand: Brand, product_id: int) -> Product | None:
+    return Product.objects.filter(brand=brand, pk=product_id).first()
+
+
+def product_families(*, brand: Brand) -> list[str]:
+    return sorted(
+        {f for f in Product.objects.filter(brand=brand).values_list("family", flat=True).distinct() if f}
+    )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from relais.catalog import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("", views.product_list, name="product_list"),
+    path("<int:pk>/", views.product_detail, name="product_detail"),
+]

@@ -1,0 +1,210 @@
+"""Running long work off the request path.
+
+A job is a row (``core.Job``) plus a handler registered under its ``kind``. ``job_enqueue`` schedules it
+after the current transaction commits, on the configured backend:
+
+- ``inprocess`` (default, demo): a daemon worker thread in this process;
+- ``celery`` (production): the ``relais.core.tasks.run_job`` Celery task;
+- ``eager`` (tests): runs at commit in the calling thread.
+
+Handlers report progress with ``job_progress`` so pages can show a progress bar.
+
+Handlers live in each app's ``tasks.py`` or ``services.py``. A Celery worker (or a fresh process) has not
+necessarily imported the module that registered a kind, so an unknown kind triggers one import of every app's
+``tasks`` and ``services`` modules (``relais/core/tests/test_job_discovery.py`` checks that no handler hides
+elsewhere).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import close_old_connections, connections, transaction
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from relais.core.models import Job
+
+logger = logging.getLogger(__name__)
+
+JobHandler = Callable[[Job], dict[str, Any] | None]
+_HANDLERS: dict[str, JobHandler] = {}
+_queue: queue.Queue[int] = queue.Queue()
+_worker: threading.Thread | None = None
+_worker_lock = threading.Lock()
+_discovered = False
+BACKENDS = frozenset({"inprocess", "celery", "eager"})
+
+
+def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
+    """Register the function that runs jobs of ``kind``."""
+
+    def register(func: JobHandler) -> JobHandler:
+        _HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def _handler_for(kind: str) -> JobHandler:
+    """The handler of ``kind``, importing every app's ``tasks`` and ``services`` once if it is not registered."""
+    global _discovered
+    if kind not in _HANDLERS and not _discovered:
+        autodiscover_modules("tasks", "services")
+        _discovered = True
+    try:
+        return _HANDLERS[kind]
+    except KeyError:
+        raise KeyError(f"no handler registered for job kind {kind!r}") from None
+
+
+def job_enqueue(*, kind: str, payload: dict[str, Any], brand=None, partner=None, created_by=None) -> Job:
+    """Create a job row and run it after commit on the configured backend."""
+    _handler_for(kind)
+    job = Job.objects.create(kind=kind, payload=payload, brand=brand, partner=partner, created_by=created_by)
+    transaction.on_commit(lambda: _dispatch(job.pk))
+    return job
+
+
+def job_progress(job: Job, *, done: int, total: int | None = None, message: str = "") -> None:
+    """Record progress so a page polling the job sees it while the handler still works.
+
+    Outside a transaction this is a plain UPDATE. Inside one (an import holding its rows until commit) the
+    UPDATE would only show at commit and would lock the job row until then; on PostgreSQL the progress is
+    written instead through a short-lived autocommit connection (at most every ``PROGRESS_EVERY`` seconds,
+    and never waiting for a lock). SQLite has one writer at a time, so there it shows at commit.
+    """
+    fields: dict[str, Any] = {"progress_done": done, "updated_at": timezone.now()}
+    if total is not None:
+        fields["progress_total"] = total
+        job.progress_total = total
+    if message:
+        fields["message"] = message[:300]
+        job.message = message[:300]
+    job.progress_done = done
+    db = connections[Job.objects.db]
+    aside = db.in_atomic_block and db.vendor == "postgresql" and _last_aside.get(job.pk, 0.0) is not None
+    if aside and _progress_write_aside(job, fields, final=total is not None and done >= total):
+        return
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+PROGRESS_EVERY = 0.25
+# Job id -> when progress was last written aside; None once the row proved unreachable from outside the
+# handler's transaction (created in it, or locked by it): from then on progress goes through the handler's
+# connection.
+_last_aside: dict[int, float | None] = {}
+
+
+def _progress_write_aside(job: Job, fields: dict[str, Any], *, final: bool) -> bool:
+    """Write progress on a separate autocommit connection. False when the caller must write it itself."""
+    now = time.monotonic()
+    if not final and now - (_last_aside.get(job.pk) or 0.0) < PROGRESS_EVERY:
+        return True  # kept on the job object; job_run writes the last values when the job ends
+    _last_aside[job.pk] = now
+    columns = sorted(fields)
+    side = connections.create_connection(Job.objects.db)
+    try:
+        with side.cursor() as cursor:
+            # SKIP LOCKED: if the handler's own transaction already locked the row, do not wait for it.
+            cursor.execute(
+                f"UPDATE {Job._meta.db_table} SET {', '.join(f'{c} = %s' for c in columns)} "  # noqa: S608
+                f"WHERE id = (SELECT id FROM {Job._meta.db_table} WHERE id = %s FOR UPDATE SKIP LOCKED)",
+                [*(fields[c] for c in columns), job.pk],
+            )
+            written = cursor.rowcount == 1
+    finally:
+        side.close()
+    if not written:
+        _last_aside[job.pk] = None
+    return written
+
+
+def job_run(job_id: int) -> Job:
+    """Run one job now, in this thread. Failures are recorded on the job, never raised."""
+    job = Job.objects.get(pk=job_id)
+    if job.is_finished:
+        return job
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    job.status = Job.Status.RUNNING
+    try:
+        result = _handler_for(job.kind)(job) or {}
+    except Exception as exc:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
+        Job.objects.filter(pk=job.pk).update(
+            **_progress_fields(job),
+            status=Job.Status.FAILED,
+            error=f"{message}\n\n{traceback.format_exc()}"[:20000],
+            message=str(message)[:300],
+            finished_at=timezone.now(),
+        )
+    else:
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.SUCCEEDED, result=result, finished_at=timezone.now(), **_progress_fields(job)
+        )
+    finally:
+        _last_aside.pop(job.pk, None)
+    job.refresh_from_db()
+    return job
+
+
+def _progress_fields(job: Job) -> dict[str, Any]:
+    """The last progress the handler reported (some reports are kept in memory only, see job_progress)."""
+    if not job.progress_done and not job.progress_total:
+        return {}
+    return {"progress_done": job.progress_done, "progress_total": job.progress_total}
+
+
+def _dispatch(job_id: int) -> None:
+    backend = settings.RELAIS_TASK_BACKEND
+    if backend not in BACKENDS:
+        raise ImproperlyConfigured(f"RELAIS_TASK_BACKEND must be one of {sorted(BACKENDS)}, not {backend!r}")
+    if backend == "eager":
+        job_run(job_id)
+    elif backend == "celery":
+        # The project's Celery app, explicitly: a bare shared_task would fall back to Celery's default app
+        # (an AMQP broker on localhost) in a web process that never imported config.celery.
+        from config.celery import app as celery_app
+
+        celery_app.send_task("relais.run_job", args=[job_id])
+    else:
+        _ensure_worker()
+        _queue.put(job_id)
+
+
+def _ensure_worker() -> None:
+    global _worker
+    with _worker_lock:
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work_forever, name="relais-jobs", daemon=True)
+            _worker.start()
+
+
+def _work_forever() -> None:
+    while True:
+        job_id = _queue.get()
+        try:
+            close_old_connections()
+            job_run(job_id)
+        except Exception:  # the worker must survive any job
+            logger.exception("job runner crashed on job %s", job_id)
+        finally:
+            # This thread may idle for hours between jobs: hold no database connection meanwhile.
+            connections.close_all()
+            _queue.task_done()
+
+
+def job_wait_idle(timeout: float = 30.0) -> None:
+    """Block until the in-process queue is drained (for the demo's loader and browser tests)."""
+    deadline = time.monotonic() + timeout
+    while _queue.unfinished_tasks and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -1,0 +1,138 @@
+"""The demo network: loads, is idempotent, every identifier is valid, every demo login reaches its home."""
+
+import sys
+import types
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+
+from relais.accounts.models import Role, User
+from relais.catalog.models import Product
+from relais.core import demo
+from relais.core.models import Brand
+from relais.core.validators import normalise_gtin, validate_gln, validate_siret, validate_vat
+from relais.network.models import PartnerCompany, Segment, Site
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_loads_once_and_every_login_reaches_its_home():
+    first = StringIO()
+    call_command("load_demo", stdout=first)
+    counts = {
+        "partners": PartnerCompany.objects.count(),
+        "products": Product.objects.count(),
+        "sites": Site.objects.count(),
+        "users": User.objects.count(),
+        "segments": Segment.objects.count(),
+    }
+    second = StringIO()
+    call_command("load_demo", stdout=second)
+
+    assert "already loaded" in second.getvalue()
+    assert counts == {
+        "partners": PartnerCompany.objects.count(),
+        "products": Product.objects.count(),
+        "sites": Site.objects.count(),
+        "users": User.objects.count(),
+        "segments": Segment.objects.count(),
+    }
+    lumen = Brand.objects.get(slug="lumen")
+    assert 280 <= PartnerCompany.objects.filter(brand=lumen).count() <= 320
+    assert 140 <= Product.objects.filter(brand=lumen).count() <= 160
+    assert Brand.objects.filter(slug="boreal").exists()
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+    for output in (first.getvalue(), second.getvalue()):
+        for login in demo.demo_logins():
+            assert login.email in output
+        assert demo.DEMO_PASSWORD in output
+
+    for login in demo.demo_logins():
+        client = Client()
+        assert client.login(email=login.email, password=demo.DEMO_PASSWORD), login.email
+        response = client.get("/", follow=True)
+        assert response.status_code == 200, login.email
+        assert response.redirect_chain, login.email  # "/" sends each role to its own home
+
+
+@pytest.mark.django_db
+def test_the_demo_network_is_realistic_and_every_identifier_valid():
+    demo.demo_load()
+    lumen = Brand.objects.get(slug="lumen")
+    partners = list(PartnerCompany.objects.filter(brand=lumen))
+
+    assert {p.country for p in partners} == {"FR", "BE", "CH", "ES", "DE", "IT"}
+    kinds = {p.kind for p in partners}
+    assert kinds == {"distributor", "wholesaler", "reseller", "franchisee", "agent", "retailer"}
+    assert {p.organisation for p in partners} == {"mono_brand", "multi_brand"}
+    distributors = [p for p in partners if p.kind == "distributor"]
+    assert 18 <= len(distributors) <= 22
+    children = {d.pk: sum(1 for p in partners if p.parent_id == d.pk) for d in distributors}
+    assert all(n >= 2 for n in children.values())
+    assert all(p.parent.country == p.country for p in partners if p.parent_id)
+    assert len({p.name for p in partners}) == len(partners)
+    for partner in partners:
+        assert partner.region and partner.city
+        if partner.country == "FR":
+            assert validate_siret(partner.siret) == partner.siret and partner.siren == partner.siret[:9]
+        else:
+            assert validate_vat(partner.vat_number) == partner.vat_number
+    assert any(p.potential is None for p in partners) and any(p.potential_tier == "high" for p in partners)
+    for product in Product.objects.filter(brand=lumen):
+        assert normalise_gtin(product.gtin) == product.gtin and product.list_price > 0
+    assert len({p.family for p in Product.objects.filter(brand=lumen)}) == 8
+    glns = [s.gln for s in Site.objects.filter(brand=lumen) if s.gln]
+    assert glns and all(validate_gln(g) == g for g in glns)
+    assert Site.objects.filter(brand=lumen, is_main=True).count() == len(partners)
+    segments = {s.name: s.member_count for s in Segment.objects.filter(brand=lumen)}
+    assert segments["Distributeurs"] == len(distributors)
+    assert all(n > 0 for n in segments.values())
+    martin = User.objects.get(email="owner@martin.demo").partner
+    assert martin.name == "Quincaillerie Martin" and martin.brand == lumen
+    assert User.objects.get(email="admin@boreal.demo").brand.slug == "boreal"
+
+
+def _network_snapshot(seed: int) -> list[tuple]:
+    """Load the demo in a savepoint, read the network, roll back."""
+    with transaction.atomic():
+        demo.demo_load(seed=seed)
+        rows = list(
+            PartnerCompany.objects.order_by("brand__slug", "code").values_list(
+                "code", "name", "kind", "parent__code", "city", "siret", "vat_number", "potential"
+            )
+        )
+        transaction.set_rollback(True)
+    return rows
+
+
+@pytest.mark.django_db
+def test_the_demo_is_deterministic(monkeypatch):
+    monkeypatch.setattr(demo, "EXTENSIONS", ())
+    first = _network_snapshot(7)
+    assert not Brand.objects.exists()
+    assert _network_snapshot(7) == first
+    assert _network_snapshot(8) != first
+
+
+@pytest.mark.django_db
+def test_other_domains_demo_loaders_are_called_in_order(monkeypatch):
+    calls = []
+    for name in demo.EXTENSIONS:
+        module = types.ModuleType(name)
+        module.load = lambda *, brand, rng, _name=name: calls.append((_name, brand.slug, rng.random()))
+        monkeypatch.setitem(sys.modules, name, module)
+
+    demo.demo_load()
+
+    assert [c[0] for c in calls] == ["relais.sellout.demo", "relais.incentives.demo", "relais.insights.demo"]
+    assert {c[1] for c in calls} == {"lumen"}
+
+
+def test_only_the_missing_demo_module_itself_is_skipped(tmp_path, monkeypatch):
+    assert demo._extension("relais.core.no_such_demo") is None
+    (tmp_path / "broken_demo_xyz.py").write_text("import no_such_dependency_xyz\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError):
+        demo._extension("broken_demo_xyz")

@@ -1,0 +1,55 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from relais.core.models import Brand, Job
+from relais.core.types import AuthedRequest
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    """Send each role to its own home."""
+    user = request.user
+    if user.is_operator:
+        return redirect("operator_home")
+    if user.is_brand_user:
+        return redirect("network:brand_home")
+    if user.is_partner_user:
+        return redirect("network:portal_home")
+    raise PermissionDenied
+
+
+@login_required
+def operator_home(request: AuthedRequest) -> HttpResponse:
+    if not request.user.is_operator:
+        raise PermissionDenied
+    brands = Brand.objects.annotate(partner_count=Count("partners", distinct=True)).order_by("name")
+    return render(request, "core/operator_home.html", {"brands": brands})
+
+
+@login_required
+def job_status(request: AuthedRequest, job_id: int) -> HttpResponse:
+    """The progress fragment an htmx page polls while a job runs."""
+    user = request.user
+    qs = Job.objects.all()
+    if user.is_partner_user:
+        qs = qs.filter(brand_id=user.brand_id, partner_id=user.partner_id)
+    elif user.is_brand_user:
+        qs = qs.filter(brand_id=user.brand_id)
+    elif not user.is_operator:
+        raise PermissionDenied
+    job = get_object_or_404(qs, pk=job_id)
+    response = render(request, "core/partials/job_progress.html", {"job": job})
+    if job.is_finished and request.headers.get("HX-Request"):
+        response["HX-Trigger"] = "job-finished"
+    return response
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,426 @@
+"""Reads of the incentives domain, scoped by brand (and by partner for partner users)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+
+from relais.core.models import Brand
+from relais.incentives import scoring
+from relais.incentives.leaderboard import board_size, count_above
+from relais.incentives.models import (
+    Challenge,
+    ChallengeRule,
+    LeaderboardScore,
+    Objective,
+    PointsAccount,
+    PointsEntry,
+    RedemptionOrder,
+    Reward,
+    RuleKind,
+)
+from relais.incentives.services import REVIEWED, period_bounds
+from relais.network.models import PartnerCompany, Segment, SegmentMembership
+from relais.sellout.models import Declaration, DeclarationLine
+
+if TYPE_CHECKING:
+    from relais.accounts.models import User
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Sell-out figures
+
+
+def sellout_totals_by_partner(
+    *,
+    brand: Brand,
+    partner_ids: list[int] | None,
+    start: date,
+    end: date,
+    metric: str,
+    reviewed_only: bool = True,
+) -> dict[int, Decimal]:
+    """Units or amount of accepted lines per partner, sold between ``start`` and ``end`` (inclusive)."""
+    lines = DeclarationLine.objects.filter(
+        brand=brand, status=DeclarationLine.Status.ACCEPTED, sale_date__gte=start, sale_date__lte=end
+    )
+    if reviewed_only:
+        lines = lines.filter(declaration__status__in=REVIEWED)
+    else:
+        lines = lines.exclude(declaration__status=Declaration.Status.DRAFT)
+    if partner_ids is not None:
+        lines = lines.filter(partner_id__in=partner_ids)
+    field = "quantity" if metric == Objective.Metric.UNITS else "amount"
+    rows = lines.values("partner_id").annotate(total=Sum(field))
+    return {row["partner_id"]: Decimal(row["total"] or 0) for row in rows}
+
+
+def objective_progress(*, objective: Objective) -> dict[str, Any]:
+    """Progress of an objective from validated sell-out lines, plus what is still under review."""
+    kwargs = {
+        "brand": objective.brand,
+        "partner_ids": [objective.partner_id],
+        "start": objective.period_start,
+        "end": objective.period_end,
+        "metric": objective.metric,
+    }
+    validated = sellout_totals_by_partner(**kwargs).get(objective.partner_id, Decimal(0))  # type: ignore[arg-type]
+    submitted = sellout_totals_by_partner(**kwargs, reviewed_only=False).get(  # type: ignore[arg-type]
+        objective.partner_id, Decimal(0)
+    )
+    target = Decimal(objective.target)
+    percent = (validated * 100 / target).quantize(Decimal("0.1")) if target else Decimal(0)
+    pending_percent = (
+        ((submitted - validated) * 100 / target).quantize(Decimal("0.1")) if target else Decimal(0)
+    )
+    return {
+        "objective": objective,
+        "validated": validated,
+        "pending": submitted - validated,
+        "attainment_percent": percent,
+        "pending_percent": max(Decimal(0), pending_percent),
+        "bar_percent": min(Decimal(100), percent),
+    }
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Challenges
+
+
+def challenge_list(*, brand: Brand) -> QuerySet[Challenge]:
+    return Challenge.objects.filter(brand=brand).prefetch_related("segments")
+
+
+def challenge_get(*, brand: Brand, challenge_id: int) -> Challenge:
+    challenge = Challenge.objects.filter(brand=brand, pk=challenge_id).first()
+    if challenge is None:
+        raise Http404
+    return challenge
+
+
+def challenge_rules(*, challenge: Challenge, history: bool = False) -> QuerySet[ChallengeRule]:
+    qs = challenge.rules.all()
+    return qs if history else qs.filter(is_current=True)
+
+
+def partner_challenges(*, partner: PartnerCompany) -> list[Challenge]:
+    """The running and closed challenges the partner takes part in (by its segments at each period)."""
+    from relais.incentives.services import challenge_is_partner_eligible
+
+    challenges = Challenge.objects.filter(
+        brand_id=partner.brand_id, status__in=[Challenge.Status.RUNNING, Challenge.Status.CLOSED]
+    ).prefetch_related("segments")
+    return [c for c in challenges if challenge_is_partner_eligible(challenge=c, partner_id=partner.pk)]
+
+
+def partner_challenge_get(*, partner: PartnerCompany, challenge_id: int) -> Challenge:
+    for challenge in partner_challenges(partner=partner):
+        if challenge.pk == challenge_id:
+            return challenge
+    raise Http404
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Leaderboards
+
+
+def leaderboard_rank(
+    *, challenge: Challenge, partner_id: int, segment_id: int | None = None
+) -> dict[str, Any] | None:
+    """The partner's rank, score and the gap to the next place up, at a cost that does not grow with the board.
+
+    rank = 1 + the number of higher scores, summed from the radix counts (``relais.incentives.leaderboard``:
+    at most 255 index entries per level) rather than counted row by row; the next place up is the smallest
+    score above mine (one probe of the (challenge, segment, score) index). Ties share a rank. None when the
+    partner has no score on that board.
+    """
+    board = LeaderboardScore.objects.filter(challenge=challenge)
+    board = (
+        board.filter(segment_id=segment_id) if segment_id is not None else board.filter(segment__isnull=True)
+    )
+    mine = board.filter(partner_id=partner_id).values_list("score", flat=True).first()
+    if mine is None:
+        return None
+    above = count_above(challenge_id=challenge.pk, segment_id=segment_id, score=mine)
+    next_score = board.filter(score__gt=mine).order_by("score").values_list("score", flat=True).first()
+    return {
+        "rank": above + 1,
+        "score": mine,
+        "gap_to_next": (next_score - mine) if next_score is not None else 0,
+        "segment_id": segment_id,
+    }
+
+
+def leaderboard_top(
+    *, challenge: Challenge, segment_id: int | None = None, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The top of a board (index-ordered, ``limit`` rows), with partner ids for the caller to anonymise."""
+    board = LeaderboardScore.objects.filter(challenge=challenge)
+    board = (
+        board.filter(segment_id=segment_id) if segment_id is not None else board.filter(segment__isnull=True)
+    )
+    rows: list[dict[str, Any]] = [
+        dict(row) for row in board.order_by("-score", "-partner_id").values("partner_id", "score")[:limit]
+    ]
+    rank, previous = 0, None
+    for position, row in enumerate(rows, start=1):
+        if row["score"] != previous:
+            rank, previous = position, row["score"]
+        row["rank"] = rank
+    return rows
+
+
+def leaderboard_size(*, challenge: Challenge, segment_id: int | None = None) -> int:
+    """Partners on the board, from the radix counts' top level (a handful of rows, not a COUNT of the board)."""
+    return board_size(challenge_id=challenge.pk, segment_id=segment_id)
+
+
+def partner_boards(*, challenge: Challenge, partner: PartnerCompany) -> list[dict[str, Any]]:
+    """The partner's overall board and each segment board it competes in, with rank and top anonymised."""
+    boards = []
+    segment_ids = list(
+        LeaderboardScore.objects.filter(
+            challenge=challenge, partner=partner, segment__isnull=False
+        ).values_list("segment_id", flat=True)
+    )
+    names = dict(Segment.objects.filter(pk__in=segment_ids).values_list("pk", "name"))
+    for segment_id in [None, *segment_ids]:
+        rank = leaderboard_rank(challenge=challenge, partner_id=partner.pk, segment_id=segment_id)
+        top = leaderboard_top(challenge=challenge, segment_id=segment_id)
+        for row in top:
+            row["is_me"] = row["partner_id"] == partner.pk
+        boards.append(
+            {
+                "segment_id": segment_id,
+                "segment_name": names.get(segment_id) if segment_id else None,
+                "rank": rank,
+                "size": leaderboard_size(challenge=challenge, segment_id=segment_id),
+                "top": top,
+            }
+        )
+    return boards
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Ledger
+
+
+def account_for(*, partner: PartnerCompany, user: User | None = None) -> PointsAccount | None:
+    """The account a partner user spends from: a seller's own, else the company's."""
+    from relais.incentives.services import _account_user_id
+
+    user_id = _account_user_id(partner=partner, user=user)
+    qs = PointsAccount.objects.filter(brand_id=partner.brand_id, partner=partner)
+    qs = qs.filter(user_id=user_id) if user_id else qs.filter(user__isnull=True)
+    return qs.first()
+
+
+def account_summary(*, partner: PartnerCompany, user: User | None = None) -> dict[str, int]:
+    account = account_for(partner=partner, user=user)
+    if account is None:
+        return {"balance": 0, "available": 0, "provisional": 0}
+    return {"balance": account.balance, "available": account.available, "provisional": account.provisional}
+
+
+def ledger_entries(
+    *,
+    brand: Brand,
+    partner_id: int | None = None,
+    challenge_id: int | None = None,
+    kind: str | None = None,
+    account: PointsAccount | None = None,
+) -> QuerySet[PointsEntry]:
+    qs = PointsEntry.objects.filter(brand=brand).select_related("partner", "challenge", "rule", "user")
+    if account is not None:
+        qs = qs.filter(account=account)
+    if partner_id:
+        qs = qs.filter(partner_id=partner_id)
+    if challenge_id:
+        qs = qs.filter(challenge_id=challenge_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-created_at", "-id")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Objectives
+
+
+def objective_list(*, brand: Brand, partner: PartnerCompany | None = None) -> QuerySet[Objective]:
+    qs = Objective.objects.filter(brand=brand).select_related("partner")
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    return qs
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Rewards and orders
+
+
+def reward_list(*, brand: Brand, active_only: bool = False) -> QuerySet[Reward]:
+    qs = Reward.objects.filter(brand=brand).prefetch_related("segments")
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def reward_get(*, brand: Brand, reward_id: int) -> Reward:
+    reward = Reward.objects.filter(brand=brand, pk=reward_id).first()
+    if reward is None:
+        raise Http404
+    return reward
+
+
+def partner_rewards(*, partner: PartnerCompany) -> list[Reward]:
+    """Active rewards the partner may order (open segment memberships)."""
+    segment_ids = set(
+        SegmentMembership.objects.filter(partner=partner, valid_to__isnull=True).values_list(
+            "segment_id", flat=True
+        )
+    )
+    rewards = []
+    for reward in reward_list(brand=partner.brand, active_only=True):
+        allowed = {s.pk for s in reward.segments.all()}
+        if not allowed or allowed & segment_ids:
+            rewards.append(reward)
+    return rewards
+
+
+def partner_reward_get(*, partner: PartnerCompany, reward_id: int) -> Reward:
+    for reward in partner_rewards(partner=partner):
+        if reward.pk == reward_id:
+            return reward
+    raise Http404
+
+
+def order_list(
+    *, brand: Brand, partner: PartnerCompany | None = None, status: str | None = None
+) -> QuerySet[RedemptionOrder]:
+    qs = RedemptionOrder.objects.filter(brand=brand).select_related("partner", "reward", "user")
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def order_get(*, brand: Brand, order_id: int) -> RedemptionOrder:
+    order = RedemptionOrder.objects.filter(brand=brand, pk=order_id).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Back-test
+
+
+def challenge_backtest(*, challenge: Challenge, period_start: date, period_end: date) -> dict[str, Any]:
+    """What the challenge's current rules would have cost, and whom they would have rewarded, on the
+    declarations of another (past, comparable) period. Reads only; nothing is written. Eligible partners are
+    the segments' members during that period and their current members.
+
+    Line rules and multipliers are applied to accepted lines of submitted or reviewed declarations; the
+    quality bonus to those declarations; the objective bonus to objectives of that period. The budget cap is
+    applied in the order lines arrived.
+    """
+    rules = list(challenge.rules.filter(is_current=True))
+    segment_ids = list(challenge.segments.values_list("pk", flat=True))
+    partners = PartnerCompany.objects.filter(brand_id=challenge.brand_id)
+    if segment_ids:
+        start, end = period_bounds(period_start, period_end)
+        # Members then, and members now: segments often have no history that far back, and the question is
+        # also "what would this challenge cost with today's segment members".
+        members = SegmentMembership.objects.filter(segment_id__in=segment_ids).filter(
+            Q(valid_to__isnull=True) | Q(valid_from__lt=end, valid_to__gt=start)
+        )
+        partners = partners.filter(pk__in=members.values("partner_id"))
+    names = dict(partners.values_list("pk", "name"))
+    eligible = set(names)
+    per_partner: dict[int, int] = defaultdict(int)
+    per_rule: dict[int, int] = defaultdict(int)
+    lines_scored = 0
+    lines = (
+        DeclarationLine.objects.filter(
+            brand_id=challenge.brand_id,
+            sale_date__gte=period_start,
+            sale_date__lte=period_end,
+            status=DeclarationLine.Status.ACCEPTED,
+            partner_id__in=eligible,
+        )
+        .exclude(declaration__status=Declaration.Status.DRAFT)
+        .order_by("id")
+        .values("id", "partner_id", "quantity", "amount", "channel", "gtin", "customer_type", "feedback")
+    )
+    family_by_gtin = dict(
+        challenge.brand.products.values_list("gtin", "family")  # type: ignore[attr-defined]
+    )
+    for line in lines.iterator(chunk_size=2000):
+        line["family"] = family_by_gtin.get(line["gtin"], "")
+        awards = scoring.score_line(rules, line)
+        if awards:
+            lines_scored += 1
+        for award in awards:
+            per_partner[line["partner_id"]] += award.points
+            per_rule[award.rule.key] += award.points
+    quality_rules = [r for r in rules if r.kind == RuleKind.QUALITY_BONUS]
+    if quality_rules:
+        from relais.incentives.services import _line_rows, _quality_facts
+
+        window = Challenge(period_start=period_start, period_end=period_end)
+        declarations = Declaration.objects.filter(
+            brand_id=challenge.brand_id,
+            partner_id__in=eligible,
+            period_start__lte=period_end,
+            period_end__gte=period_start,
+            status__in=REVIEWED,
+        )
+        for declaration in declarations:
+            facts = _quality_facts(declaration, _line_rows(declaration, window))
+            for rule in quality_rules:
+                points, _met = scoring.quality_points(rule, facts)
+                per_partner[declaration.partner_id] += points
+                per_rule[rule.key] += points
+    bonus_rules = [r for r in rules if r.kind == RuleKind.OBJECTIVE_BONUS]
+    if bonus_rules:
+        for objective in Objective.objects.filter(
+            brand_id=challenge.brand_id,
+            period_start=period_start,
+            period_end=period_end,
+            partner_id__in=eligible,
+        ):
+            attainment = objective_progress(objective=objective)["attainment_percent"]
+            for rule in bonus_rules:
+                points, _tier = scoring.objective_tier_points(rule, attainment)
+                per_partner[objective.partner_id] += points
+                per_rule[rule.key] += points
+    total = sum(per_partner.values())
+    capped = min(total, challenge.budget_points) if challenge.budget_points is not None else total
+    ranking = sorted(per_partner.items(), key=lambda item: (-item[1], item[0]))
+    rules_by_key = {r.key: r for r in rules}
+    return {
+        "period_start": period_start,
+        "period_end": period_end,
+        "total_points": total,
+        "capped_points": capped,
+        "cut_points": total - capped,
+        "partners_eligible": len(eligible),
+        "partners_rewarded": sum(1 for _p, pts in ranking if pts > 0),
+        "lines_scored": lines_scored,
+        "per_rule": [
+            {"rule": rules_by_key[key], "points": points}
+            for key, points in sorted(per_rule.items())
+            if key in rules_by_key
+        ],
+        "top": [{"partner_id": pid, "name": names.get(pid, ""), "points": pts} for pid, pts in ranking[:10]],
+    }
+
+
+def backtest_default_period(*, challenge: Challenge) -> tuple[date, date]:
+    """The last comparable period: the same dates one year earlier."""
+    from relais.incentives.services import _shift_year
+
+    return _shift_year(challenge.period_start, -1), _shift_year(challenge.period_end, -1)

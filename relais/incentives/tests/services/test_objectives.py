@@ -1,0 +1,77 @@
+from datetime import date
+from decimal import Decimal
+
+from relais.incentives import services
+from relais.incentives.models import Objective
+from relais.incentives.selectors import objective_progress
+from relais.incentives.tests.factories import declaration_with_lines
+from relais.network.tests.factories import PartnerFactory
+from relais.sellout.models import Declaration
+
+
+def test_import_csv_saves_valid_rows_and_reports_the_others(partner, other_partner):
+    content = (
+        "partner_code;period_start;period_end;metric;target\n"
+        "R001;2026-01-01;2026-03-31;amount;12000\n"
+        "R002;01/01/2026;31/03/2026;units;150\n"
+        "NOPE;2026-01-01;2026-03-31;units;10\n"
+        "R001;2026-01-01;2026-03-31;units;-3\n"
+    )
+
+    result = services.objectives_import_csv(brand=partner.brand, content=content)
+
+    assert result["saved"] == 2
+    assert [e["row"] for e in result["errors"]] == [4, 5]
+    assert Objective.objects.get(partner=other_partner).target == Decimal(150)
+    assert Objective.objects.get(partner=partner).source == "imported"
+
+
+def test_propose_uses_last_year_times_the_trend(brand):
+    partner = PartnerFactory(brand=brand)
+    # Same quarter last year: 100 units; the network grew from 100 to 150 units over the two previous years.
+    declaration_with_lines(
+        partner,
+        lines=[{"quantity": 100, "sale_date": date(2025, 2, 10)}],
+        status=Declaration.Status.VALIDATED,
+    )
+    declaration_with_lines(
+        partner, lines=[{"quantity": 50, "sale_date": date(2025, 6, 10)}], status=Declaration.Status.VALIDATED
+    )
+    declaration_with_lines(
+        partner,
+        lines=[{"quantity": 100, "sale_date": date(2024, 6, 10)}],
+        status=Declaration.Status.VALIDATED,
+    )
+
+    proposals = services.objectives_propose(
+        brand=brand, period_start=date(2026, 1, 1), period_end=date(2026, 3, 31), metric="units"
+    )
+
+    assert len(proposals) == 1
+    assert proposals[0]["last_year"] == 100
+    assert proposals[0]["trend"] == Decimal("1.500")
+    objective = Objective.objects.get(partner=partner)
+    assert (objective.target, objective.source) == (Decimal(150), "proposed")
+
+
+def test_progress_counts_validated_lines_and_shows_pending(partner):
+    objective = services.objective_set(
+        brand=partner.brand,
+        partner=partner,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 3, 31),
+        metric="units",
+        target=Decimal(200),
+    )
+    declaration_with_lines(
+        partner,
+        lines=[{"quantity": 50}, {"quantity": 10, "status": "rejected"}],
+        status=Declaration.Status.PARTLY_REJECTED,
+    )
+    declaration_with_lines(partner, lines=[{"quantity": 30}])
+
+    progress = objective_progress(objective=objective)
+
+    assert progress["validated"] == 50
+    assert progress["pending"] == 30
+    assert progress["attainment_percent"] == Decimal("25.0")

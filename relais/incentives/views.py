@@ -1,0 +1,492 @@
+"""Pages of the incentives domain: brand back-office (challenges, ledger, objectives, rewards, orders) and the
+partner portal (my challenges, objectives, points, leaderboard, rewards, orders). Views stay thin."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relais.core.access import access_brand_staff, access_partner_user
+from relais.core.errors import ApplicationError
+from relais.core.types import AuthedRequest
+from relais.incentives import selectors, services
+from relais.incentives.forms import (
+    AdjustForm,
+    BacktestForm,
+    ChallengeForm,
+    LedgerFilterForm,
+    ObjectiveForm,
+    ObjectiveImportForm,
+    ObjectiveProposeForm,
+    RedeemForm,
+    RewardForm,
+    RuleForm,
+)
+from relais.incentives.models import Challenge, ChallengeRule, RedemptionOrder
+
+# ---------------------------------------------------------------------------------------------------- brand
+
+
+def _challenge_kwargs(form: ChallengeForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "description": data["description"],
+        "period_start": data["period_start"],
+        "period_end": data["period_end"],
+        "budget_points": data["budget_points"],
+        "beneficiary": data["beneficiary"],
+        "segments": list(data["segments"]),
+        "points_validity_days": data["points_validity_days"],
+    }
+
+
+@login_required
+def challenge_list(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    form = ChallengeForm(request.POST or None, brand=brand)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = services.challenge_create(
+                brand=brand, created_by=request.user, **_challenge_kwargs(form)
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Challenge created. Add its rules."))
+            return redirect("incentives:challenge_detail", challenge_id=challenge.pk)
+    challenges = selectors.challenge_list(brand=brand)
+    return render(request, "incentives/challenge_list.html", {"challenges": challenges, "form": form})
+
+
+def _editor_context(
+    challenge: Challenge, brand: Any, form: ChallengeForm | None = None, **extra: Any
+) -> dict:
+    start, end = selectors.backtest_default_period(challenge=challenge)
+    rules = list(selectors.challenge_rules(challenge=challenge, history=True))
+    return {
+        "challenge": challenge,
+        "form": form
+        or ChallengeForm(
+            brand=brand,
+            initial={
+                "name": challenge.name,
+                "description": challenge.description,
+                "period_start": challenge.period_start,
+                "period_end": challenge.period_end,
+                "budget_points": challenge.budget_points,
+                "beneficiary": challenge.beneficiary,
+                "segments": list(challenge.segments.all()),
+                "points_validity_days": challenge.points_validity_days,
+            },
+        ),
+        "current_rules": [
+            (r, RuleForm(initial=RuleForm.initial_for(r), prefix=f"r{r.pk}")) for r in rules if r.is_current
+        ],
+        "old_rules": [r for r in rules if not r.is_current],
+        "rule_form": extra.pop("rule_form", None) or RuleForm(),
+        "backtest_form": BacktestForm(initial={"start": start, "end": end}),
+        "leaderboard": selectors.leaderboard_top(challenge=challenge, limit=10),
+        **extra,
+    }
+
+
+@login_required
+def challenge_detail(request: AuthedRequest, challenge_id: int) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    challenge = selectors.challenge_get(brand=brand, challenge_id=challenge_id)
+    form = None
+    if request.method == "POST":
+        form = ChallengeForm(request.POST, brand=brand)
+        if form.is_valid():
+            try:
+                services.challenge_update(challenge=challenge, **_challenge_kwargs(form))
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Challenge saved."))
+                return redirect("incentives:challenge_detail", challenge_id=challenge.pk)
+    context = _editor_context(challenge, brand, form)
+    top_ids = [row["partner_id"] for row in context["leaderboard"]]
+    partner_names = dict(brand.partners.filter(pk__in=top_ids).values_list("pk", "name"))  # type: ignore[attr-defined]
+    for row in context["leaderboard"]:
+        row["name"] = partner_names.get(row["partner_id"], "")
+    return render(request, "incentives/challenge_detail.html", context)
+
+
+@login_required
+@require_POST
+def challenge_rule_add(request: AuthedRequest, challenge_id: int) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    challenge = selectors.challenge_get(brand=brand, challenge_id=challenge_id)
+    form = RuleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.challenge_rule_add(
+                challenge=challenge,
+                kind=form.cleaned_data["kind"],
+                created_by=request.user,
+                **form.service_kwargs(),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Rule added."))
+    else:
+        messages.error(request, _("The rule is not valid: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("incentives:challenge_detail", challenge_id=challenge.pk)
+
+
+@login_required
+@require_POST
+def challenge_rule_edit(request: AuthedRequest, challenge_id: int, rule_id: int) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    challenge = selectors.challenge_get(brand=brand, challenge_id=challenge_id)
+    rule = ChallengeRule.objects.filter(challenge=challenge, pk=rule_id).first()
+    if rule is None:
+        raise Http404
+    if request.POST.get("remove"):
+        services.challenge_rule_remove(rule=rule)
+        messages.success(request, _("Rule removed."))
+        return redirect("incentives:challenge_detail", challenge_id=challenge.pk)
+    form = RuleForm(request.POST, prefix=f"r{rule.pk}")
+    if form.is_valid():
+        try:
+            new = services.challenge_rule_update(rule=rule, created_by=request.user, **form.service_kwargs())
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            if new.pk != rule.pk:
+                messages.success(
+                    request,
+                    _("Points were already posted with version %(old)s: the rule is now version %(new)s.")
+                    % {"old": rule.version, "new": new.version},
+                )
+            else:
+                messages.success(request, _("Rule saved."))
+    else:
+        messages.error(request, _("The rule is not valid: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("incentives:challenge_detail", challenge_id=challenge.pk)
+
+
+@login_required
+@require_POST
+def challenge_status(request: AuthedRequest, challenge_id: int) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    challenge = selectors.challenge_get(brand=brand, challenge_id=challenge_id)
+    status = request.POST.get("status", "")
+    try:
+        if status == Challenge.Status.CLOSED:
+            result = services.challenge_close(challenge=challenge)
+            messages.success(
+                request,
+                _("Challenge closed: %(n)s objective bonuses, %(points)s points.")
+                % {"n": result["bonuses"], "points": result["bonus_points"]},
+            )
+        else:
+            services.challenge_set_status(challenge=challenge, status=status)
+            messages.success(request, _("Status changed."))
+    except (ApplicationError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    return redirect("incentives:challenge_detail", challenge_id=challenge.pk)
+
+
+@login_required
+def challenge_backtest(request: AuthedRequest, challenge_id: int) -> HttpResponse:
+    """The back-test fragment (htmx): reads only."""
+    brand = access_brand_staff(request.user)
+    challenge = selectors.challenge_get(brand=brand, challenge_id=challenge_id)
+    form = BacktestForm(request.GET)
+    result = None
+    if form.is_valid():
+        result = selectors.challenge_backtest(
+            challenge=challenge, period_start=form.cleaned_data["start"], period_end=form.cleaned_data["end"]
+        )
+    return render(
+        request, "incentives/partials/backtest.html", {"challenge": challenge, "form": form, "result": result}
+    )
+
+
+@login_required
+def ledger_explorer(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    adjust_form = AdjustForm(request.POST or None, brand=brand)
+    if request.method == "POST" and adjust_form.is_valid():
+        data = adjust_form.cleaned_data
+        try:
+            services.points_adjust(
+                brand=brand,
+                partner=data["partner"],
+                amount=data["amount"],
+                reason=data["reason"],
+                idempotency_key=f"adjust:{data['idempotency_key']}",
+                created_by=request.user,
+            )
+        except ApplicationError as exc:
+            adjust_form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Adjustment posted."))
+            return redirect("incentives:ledger")
+    filters = LedgerFilterForm(request.GET or None, brand=brand)
+    entries = selectors.ledger_entries(brand=brand)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        entries = selectors.ledger_entries(
+            brand=brand,
+            partner_id=data["partner"].pk if data["partner"] else None,
+            challenge_id=data["challenge"].pk if data["challenge"] else None,
+            kind=data["kind"] or None,
+        )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "incentives/ledger.html",
+        {"filters": filters, "page": page, "query": query.urlencode(), "adjust_form": adjust_form},
+    )
+
+
+@login_required
+def objective_list(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    form = ObjectiveForm(brand=brand)
+    import_form = ObjectiveImportForm()
+    propose_form = ObjectiveProposeForm(brand=brand)
+    proposals = None
+    action = request.POST.get("action")
+    if request.method == "POST":
+        try:
+            if action == "enter":
+                form = ObjectiveForm(request.POST, brand=brand)
+                if form.is_valid():
+                    services.objective_set(brand=brand, **form.cleaned_data)
+                    messages.success(request, _("Objective saved."))
+                    return redirect("incentives:objectives")
+            elif action == "import":
+                import_form = ObjectiveImportForm(request.POST, request.FILES)
+                if import_form.is_valid():
+                    raw = import_form.cleaned_data["file"].read()
+                    try:
+                        content = raw.decode("utf-8-sig")
+                    except UnicodeDecodeError:
+                        content = raw.decode("latin-1")
+                    result = services.objectives_import_csv(brand=brand, content=content)
+                    messages.success(request, _("%(n)s objectives imported.") % {"n": result["saved"]})
+                    for error in result["errors"][:20]:
+                        messages.error(request, _("Row %(row)s: %(message)s") % error)
+                    return redirect("incentives:objectives")
+            elif action == "propose":
+                propose_form = ObjectiveProposeForm(request.POST, brand=brand)
+                if propose_form.is_valid():
+                    proposals = services.objectives_propose(
+                        brand=brand, save=True, **propose_form.cleaned_data
+                    )
+                    messages.success(
+                        request,
+                        _("%(n)s objectives proposed from last year's sales and the segment trend.")
+                        % {"n": len(proposals)},
+                    )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    objectives = selectors.objective_list(brand=brand)
+    page = Paginator(objectives, 50).get_page(request.GET.get("page"))
+    rows = [selectors.objective_progress(objective=o) for o in page]
+    return render(
+        request,
+        "incentives/objectives.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "import_form": import_form,
+            "propose_form": propose_form,
+            "proposals": proposals,
+        },
+    )
+
+
+@login_required
+def reward_admin(request: AuthedRequest, reward_id: int | None = None) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    reward = selectors.reward_get(brand=brand, reward_id=reward_id) if reward_id else None
+    initial = None
+    if reward is not None:
+        initial = {
+            "name": reward.name,
+            "description": reward.description,
+            "points_price": reward.points_price,
+            "stock": reward.stock,
+            "segments": list(reward.segments.all()),
+            "is_active": reward.is_active,
+            "image_url": reward.image_url,
+        }
+    form = RewardForm(request.POST or None, brand=brand, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reward_save(brand=brand, reward=reward, **{**data, "segments": list(data["segments"])})
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Reward saved."))
+            return redirect("incentives:rewards")
+    return render(
+        request,
+        "incentives/reward_admin.html",
+        {"rewards": selectors.reward_list(brand=brand), "form": form, "reward": reward},
+    )
+
+
+@login_required
+def order_approvals(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    status = request.GET.get("status", RedemptionOrder.Status.REQUESTED)
+    orders = selectors.order_list(brand=brand, status=status or None)
+    page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incentives/orders.html",
+        {"page": page, "status": status, "statuses": RedemptionOrder.Status.choices},
+    )
+
+
+@login_required
+@require_POST
+def order_action(request: AuthedRequest, order_id: int, action: str) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    order = selectors.order_get(brand=brand, order_id=order_id)
+    try:
+        if action == "approve":
+            services.order_approve(order=order, user=request.user)
+        elif action == "ship":
+            services.order_ship(order=order, user=request.user)
+        elif action == "cancel":
+            services.order_cancel(order=order, user=request.user, reason=request.POST.get("reason", ""))
+        else:
+            raise ApplicationError(_("Unknown action."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Order updated."))
+    status = request.POST.get("status", "")
+    target = reverse("incentives:orders")
+    return redirect(f"{target}?status={status}" if status in RedemptionOrder.Status.values else target)
+
+
+# ---------------------------------------------------------------------------------------------------- partner
+
+
+@login_required
+def my_challenges(request: AuthedRequest) -> HttpResponse:
+    partner = access_partner_user(request.user)
+    rows = []
+    for challenge in selectors.partner_challenges(partner=partner):
+        rows.append(
+            {
+                "challenge": challenge,
+                "rank": selectors.leaderboard_rank(challenge=challenge, partner_id=partner.pk),
+                "size": selectors.leaderboard_size(challenge=challenge),
+                "rules": selectors.challenge_rules(challenge=challenge),
+            }
+        )
+    return render(request, "incentives/my_challenges.html", {"rows": rows})
+
+
+@login_required
+def my_leaderboard(request: AuthedRequest, challenge_id: int) -> HttpResponse:
+    partner = access_partner_user(request.user)
+    challenge = selectors.partner_challenge_get(partner=partner, challenge_id=challenge_id)
+    boards = selectors.partner_boards(challenge=challenge, partner=partner)
+    return render(request, "incentives/my_leaderboard.html", {"challenge": challenge, "boards": boards})
+
+
+@login_required
+def my_objectives(request: AuthedRequest) -> HttpResponse:
+    partner = access_partner_user(request.user)
+    rows = [
+        selectors.objective_progress(objective=o)
+        for o in selectors.objective_list(brand=partner.brand, partner=partner)
+    ]
+    return render(request, "incentives/my_objectives.html", {"rows": rows})
+
+
+@login_required
+def my_points(request: AuthedRequest) -> HttpResponse:
+    partner = access_partner_user(request.user)
+    account = selectors.account_for(partner=partner, user=request.user)
+    entries = selectors.ledger_entries(brand=partner.brand, account=account)
+    if account is None:
+        entries = entries.none()
+    page = Paginator(entries, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incentives/my_points.html",
+        {"page": page, "summary": selectors.account_summary(partner=partner, user=request.user)},
+    )
+
+
+@login_required
+def my_rewards(request: AuthedRequest) -> HttpResponse:
+    partner = access_partner_user(request.user)
+    rewards = selectors.partner_rewards(partner=partner)
+    key = uuid.uuid4().hex
+    return render(
+        request,
+        "incentives/my_rewards.html",
+        {
+            "rewards": [
+                (r, RedeemForm(initial={"quantity": 1, "idempotency_key": f"{key}-{r.pk}"})) for r in rewards
+            ],
+            "summary": selectors.account_summary(partner=partner, user=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_redeem(request: AuthedRequest, reward_id: int) -> HttpResponse:
+    partner = access_partner_user(request.user)
+    reward = selectors.partner_reward_get(partner=partner, reward_id=reward_id)
+    form = RedeemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a quantity between 1 and 1000."))
+        return redirect("incentives:my_rewards")
+    try:
+        order = services.reward_redeem(
+            partner=partner,
+            reward=reward,
+            quantity=form.cleaned_data["quantity"],
+            user=request.user,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("incentives:my_rewards")
+    messages.success(
+        request,
+        _("Order placed: %(quantity)s × %(reward)s for %(points)s points.")
+        % {"quantity": order.quantity, "reward": reward.name, "points": order.points_total},
+    )
+    return redirect("incentives:my_orders")
+
+
+@login_required
+def my_orders(request: AuthedRequest) -> HttpResponse:
+    partner = access_partner_user(request.user)
+    orders = selectors.order_list(brand=partner.brand, partner=partner)
+    page = Paginator(orders, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incentives/my_orders.html",
+        {"page": page, "summary": selectors.account_summary(partner=partner, user=request.user)},
+    )

@@ -1,0 +1,290 @@
+"""Writes of the insights domain: rebuilding the sell-out rollups the dashboards read.
+
+``rollup_refresh`` is idempotent: for each affected month it deletes the rollup rows of that month (for one
+partner, or the whole brand) and rebuilds them with one ``INSERT … SELECT … GROUP BY`` per table, inside one
+transaction per month that holds the brand's row lock, so two refreshes never interleave. The SQL is the
+same on SQLite and PostgreSQL except for the month truncation.
+
+Call it (through the ``insights_rollup`` job, see ``rollup_enqueue``) after anything that changes counted
+lines: an import or a declaration's lines, a brand review that rejects or restores lines, and after segment
+memberships are recomputed (the cube's segment figures use current memberships). See docs/insights.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+
+from relais.catalog.models import Product
+from relais.core.jobs import job_enqueue, job_handler, job_progress
+from relais.core.models import Brand, Job
+from relais.insights.feedback import feedback_themes
+from relais.insights.models import (
+    CubeDimension,
+    FeedbackThemeRollup,
+    ProductRollup,
+    SelloutCube,
+    SelloutRollup,
+)
+from relais.network.models import PartnerCompany, Segment, SegmentMembership
+from relais.sellout.models import Declaration, DeclarationLine
+
+# Lines the figures count: rejected lines (by the brand's review) are left out; flagged ones still count
+# until the brand rejects them.
+COUNTED_STATUSES = (DeclarationLine.Status.ACCEPTED, DeclarationLine.Status.FLAGGED)
+ROLLUP_JOB_KIND = "insights_rollup"
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_next(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _months_with_lines(*, brand: Brand, partner: PartnerCompany | None) -> set[dt.date]:
+    # Distinct months in SQL: the line table can be large.
+    sql = f"SELECT DISTINCT {_month_sql('sale_date')} FROM {_table(DeclarationLine)} WHERE brand_id = %s"  # noqa: S608
+    params: list[Any] = [brand.pk]
+    if partner is not None:
+        sql += " AND partner_id = %s"
+        params.append(partner.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)) for (value,) in rows}
+
+
+def _months_in_rollups(*, brand: Brand, partner: PartnerCompany | None) -> set[dt.date]:
+    qs = SelloutRollup.objects.filter(brand=brand)
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    months = set(qs.values_list("month", flat=True).distinct())
+    if partner is None:
+        months |= set(SelloutCube.objects.filter(brand=brand).values_list("month", flat=True).distinct())
+    return months
+
+
+def rollup_refresh(
+    *,
+    brand: Brand,
+    partner: PartnerCompany | None = None,
+    months: Iterable[dt.date] | None = None,
+    job: Job | None = None,
+) -> dict[str, int]:
+    """Rebuild the rollups of ``brand`` for ``months`` (any date in a month stands for the month).
+
+    With ``partner``, only that partner's rows are rebuilt (the cube, which mixes partners, is rebuilt for
+    the whole brand month from the partner-grain rollup, which is small). Without ``months``, every month
+    that has lines or rollup rows is rebuilt. Running it twice gives the same rows. Returns counts.
+    """
+    if partner is not None and partner.brand_id != brand.pk:
+        raise ValueError("partner belongs to another brand")
+    if months is None:
+        wanted = _months_with_lines(brand=brand, partner=partner) | _months_in_rollups(
+            brand=brand, partner=partner
+        )
+    else:
+        wanted = {month_start(m) for m in months}
+    ordered = sorted(wanted)
+    stats: Counter[str] = Counter()
+    for done, month in enumerate(ordered, start=1):
+        stats.update(_refresh_month(brand=brand, partner=partner, month=month))
+        if job is not None:
+            job_progress(job, done=done, total=len(ordered))
+    stats["months"] = len(ordered)
+    return dict(stats)
+
+
+@transaction.atomic
+def _refresh_month(*, brand: Brand, partner: PartnerCompany | None, month: dt.date) -> dict[str, int]:
+    # Serialise refreshes of one brand: delete + insert must not interleave with another refresh's.
+    Brand.objects.select_for_update().filter(pk=brand.pk).values_list("pk", flat=True).first()
+    end = month_next(month)
+    line_t, product_t = _table(DeclarationLine), _table(Product)
+    where = "l.brand_id = %s AND l.sale_date >= %s AND l.sale_date < %s AND l.status IN (%s, %s)"
+    params: list[Any] = [brand.pk, month, end, *COUNTED_STATUSES]
+    scoped = SelloutRollup.objects.filter(brand=brand, month=month)
+    products = ProductRollup.objects.filter(brand=brand, month=month)
+    themes = FeedbackThemeRollup.objects.filter(brand=brand, month=month)
+    if partner is not None:
+        where += " AND l.partner_id = %s"
+        params.append(partner.pk)
+        scoped, products, themes = (
+            scoped.filter(partner=partner),
+            products.filter(partner=partner),
+            themes.filter(partner=partner),
+        )
+    scoped.delete()
+    products.delete()
+    themes.delete()
+    cents = "CAST(ROUND(l.amount * 100) AS BIGINT)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_table(SelloutRollup)} "  # noqa: S608
+            "(brand_id, month, partner_id, family, channel, currency, units, amount_cents, lines) "
+            f"SELECT l.brand_id, %s, l.partner_id, COALESCE(p.family, ''), l.channel, l.currency, "
+            f"SUM(l.quantity), SUM({cents}), COUNT(*) "
+            f"FROM {line_t} l JOIN {product_t} p ON p.id = l.product_id WHERE {where} "
+            "GROUP BY l.brand_id, l.partner_id, p.family, l.channel, l.currency",
+            [month, *params],
+        )
+        rollup_rows = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {_table(ProductRollup)} "  # noqa: S608
+            "(brand_id, month, partner_id, product_id, units, amount_cents, lines) "
+            f"SELECT l.brand_id, %s, l.partner_id, l.product_id, SUM(l.quantity), "
+            f"SUM(CASE WHEN l.currency = %s THEN {cents} ELSE 0 END), COUNT(*) "
+            f"FROM {line_t} l WHERE {where} "
+            "GROUP BY l.brand_id, l.partner_id, l.product_id",
+            [month, brand.currency, *params],
+        )
+        product_rows = cursor.rowcount
+        # Comments are few: classify them in Python with the keyword classifier.
+        cursor.execute(
+            f"SELECT l.partner_id, l.feedback FROM {line_t} l WHERE {where} AND l.feedback <> ''",  # noqa: S608
+            params,
+        )
+        counts: Counter[tuple[int, str]] = Counter()
+        for partner_id, text in cursor.fetchall():
+            for theme in feedback_themes(text):
+                counts[(partner_id, theme)] += 1
+    FeedbackThemeRollup.objects.bulk_create(
+        [
+            FeedbackThemeRollup(brand=brand, month=month, partner_id=pid, theme=theme, lines=n)
+            for (pid, theme), n in counts.items()
+        ],
+        batch_size=1000,
+    )
+    cube_rows = _rebuild_cube_month(brand=brand, month=month)
+    return {"rollup_rows": rollup_rows, "product_rows": product_rows, "cube_rows": cube_rows}
+
+
+# The cube's breakdown dimensions and the SQL expression giving each one's key (r = rollup, pc = partner).
+_CUBE_KEYS: dict[str, str] = {
+    CubeDimension.TOTAL: "''",
+    CubeDimension.FAMILY: "r.family",
+    CubeDimension.CHANNEL: "r.channel",
+    CubeDimension.COUNTRY: "pc.country",
+    CubeDimension.REGION: "pc.country || '|' || pc.region",
+    CubeDimension.KIND: "pc.kind",
+}
+
+
+def _rebuild_cube_month(*, brand: Brand, month: dt.date) -> int:
+    SelloutCube.objects.filter(brand=brand, month=month).delete()
+    rollup_t, partner_t = _table(SelloutRollup), _table(PartnerCompany)
+    membership_t, segment_t = _table(SegmentMembership), _table(Segment)
+    cube_t = _table(SelloutCube)
+    measures = "SUM(r.units), SUM(CASE WHEN r.currency = %s THEN r.amount_cents ELSE 0 END), SUM(r.lines)"
+    columns = "(brand_id, month, segment_id, dimension, key, units, amount_cents, lines)"
+    members = (
+        f"JOIN {membership_t} sm ON sm.partner_id = r.partner_id AND sm.valid_to IS NULL "
+        f"JOIN {segment_t} s ON s.id = sm.segment_id AND s.brand_id = r.brand_id"
+    )
+    rows = 0
+    with connection.cursor() as cursor:
+        for dimension, key in _CUBE_KEYS.items():
+            # PostgreSQL refuses a constant in GROUP BY: the total has no key to group on.
+            group_key = "" if key == "''" else f", {key}"
+            # The whole network, then every segment at once (a partner counts in each of its segments).
+            cursor.execute(
+                f"INSERT INTO {cube_t} {columns} "  # noqa: S608
+                f"SELECT r.brand_id, r.month, NULL, %s, {key}, {measures} "
+                f"FROM {rollup_t} r JOIN {partner_t} pc ON pc.id = r.partner_id "
+                f"WHERE r.brand_id = %s AND r.month = %s GROUP BY r.brand_id, r.month{group_key}",
+                [str(dimension), brand.currency, brand.pk, month],
+            )
+            rows += cursor.rowcount
+            cursor.execute(
+                f"INSERT INTO {cube_t} {columns} "  # noqa: S608
+                f"SELECT r.brand_id, r.month, sm.segment_id, %s, {key}, {measures} "
+                f"FROM {rollup_t} r JOIN {partner_t} pc ON pc.id = r.partner_id {members} "
+                f"WHERE r.brand_id = %s AND r.month = %s GROUP BY r.brand_id, r.month, sm.segment_id{group_key}",
+                [str(dimension), brand.currency, brand.pk, month],
+            )
+            rows += cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {cube_t} {columns} "  # noqa: S608
+            f"SELECT r.brand_id, r.month, NULL, %s, CAST(sm.segment_id AS TEXT), {measures} "
+            f"FROM {rollup_t} r {members} "
+            "WHERE r.brand_id = %s AND r.month = %s GROUP BY r.brand_id, r.month, sm.segment_id",
+            [str(CubeDimension.SEGMENT), brand.currency, brand.pk, month],
+        )
+        rows += cursor.rowcount
+    return rows
+
+
+def declaration_months(*, declaration: Declaration) -> set[dt.date]:
+    """The months a declaration touches: those of its period and those of its lines' sale dates."""
+    months: set[dt.date] = set()
+    month = month_start(declaration.period_start)
+    while month <= declaration.period_end:
+        months.add(month)
+        month = month_next(month)
+    dates = DeclarationLine.objects.filter(declaration=declaration).values_list("sale_date", flat=True)
+    months |= {month_start(d) for d in dates.distinct()}
+    return months
+
+
+def rollup_after_declaration(*, declaration: Declaration) -> dict[str, int]:
+    """Rebuild, now, the rollups a declaration's lines feed (its partner, the months it touches)."""
+    return rollup_refresh(
+        brand=declaration.brand,
+        partner=declaration.partner,
+        months=declaration_months(declaration=declaration),
+    )
+
+
+def rollup_enqueue(
+    *,
+    brand: Brand,
+    partner: PartnerCompany | None = None,
+    months: Iterable[dt.date] | None = None,
+    declaration: Declaration | None = None,
+) -> Job:
+    """Schedule ``rollup_refresh`` as an ``insights_rollup`` job, run after the current transaction commits.
+
+    With ``declaration``, its partner and months are used. This is what the sell-out services call after an
+    import, a submitted declaration or a review.
+    """
+    if declaration is not None:
+        partner = declaration.partner
+        months = declaration_months(declaration=declaration)
+    payload: dict[str, Any] = {
+        "brand_id": brand.pk,
+        "partner_id": partner.pk if partner is not None else None,
+        "months": sorted(month_start(m).isoformat() for m in months) if months is not None else None,
+    }
+    return job_enqueue(kind=ROLLUP_JOB_KIND, payload=payload, brand=brand, partner=partner)
+
+
+@job_handler(ROLLUP_JOB_KIND)
+def _rollup_job(job: Job) -> dict[str, Any]:
+    payload = job.payload
+    brand = Brand.objects.get(pk=payload["brand_id"])
+    partner = None
+    if payload.get("partner_id"):
+        partner = PartnerCompany.objects.get(brand=brand, pk=payload["partner_id"])
+    months = payload.get("months")
+    return rollup_refresh(
+        brand=brand,
+        partner=partner,
+        months=[dt.date.fromisoformat(m) for m in months] if months is not None else None,
+        job=job,
+    )

@@ -1,0 +1,213 @@
+"""Brand analytics (dashboard, partner drill-down, customer feedback) and partner insights (portal)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from relais.core.access import access_brand_staff, access_partner_by_id, access_partner_user
+from relais.core.models import Brand
+from relais.core.types import AuthedRequest
+from relais.insights import selectors
+from relais.insights.exports import rows_to_csv, rows_to_xlsx
+from relais.network.models import PartnerCompany, Segment
+
+FEEDBACK_PER_PAGE = 30
+
+
+def _dimension_titles() -> dict[str, str]:
+    return {
+        "month": _("By month"),
+        "family": _("By product family"),
+        "channel": _("In store vs online"),
+        "country": _("By country"),
+        "region": _("By region"),
+        "kind": _("By partner kind"),
+        "segment": _("By segment"),
+    }
+
+
+def _filters(request: AuthedRequest, brand: Brand) -> tuple[selectors.Period, Segment | None]:
+    period = selectors.period_clean(brand=brand, start=request.GET.get("start"), end=request.GET.get("end"))
+    segment = selectors.segment_for_brand(brand=brand, segment_id=request.GET.get("segment"))
+    return period, segment
+
+
+def _dashboard_context(request: AuthedRequest, brand: Brand) -> dict[str, Any]:
+    period, segment = _filters(request, brand)
+    data = selectors.dashboard_data(brand=brand, period=period, segment=segment)
+    titles = _dimension_titles()
+    payload = selectors.chart_payload(data)
+    query = request.GET.urlencode()
+    return {
+        **data,
+        "charts": [
+            {
+                "dimension": dim,
+                "title": titles[dim],
+                "rows": data["breakdowns"][dim],
+                "payload": json.dumps(payload[dim]),
+            }
+            for dim in selectors.BREAKDOWNS
+        ],
+        "query": query,
+    }
+
+
+@login_required
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    context = _dashboard_context(request, brand)
+    context["segments"] = Segment.objects.filter(brand=brand).order_by("name")
+    return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+def dashboard_charts(request: AuthedRequest) -> HttpResponse:
+    """The charts fragment the filter bar swaps in (htmx)."""
+    brand = access_brand_staff(request.user)
+    response = render(request, "insights/partials/dashboard_charts.html", _dashboard_context(request, brand))
+    # The address bar shows the full dashboard with these filters (reloadable, shareable).
+    query = request.GET.urlencode()
+    response["HX-Push-Url"] = reverse("insights:dashboard") + (f"?{query}" if query else "")
+    return response
+
+
+@login_required
+def top_partners(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    period, segment = _filters(request, brand)
+    rows = selectors.top_partners(brand=brand, period=period, segment=segment)
+    return render(request, "insights/partials/top_partners.html", {"rows": rows, "currency": brand.currency})
+
+
+@login_required
+def programme(request: AuthedRequest) -> HttpResponse:
+    """Objective attainment and points cost per challenge (from relais.incentives), loaded after the charts."""
+    brand = access_brand_staff(request.user)
+    period, segment = _filters(request, brand)
+    context = {
+        "objectives": selectors.objective_attainment(brand=brand, period=period, segment=segment),
+        "challenges": selectors.challenge_points_cost(brand=brand, period=period, segment=segment),
+        "currency": brand.currency,
+    }
+    return render(request, "insights/partials/programme.html", context)
+
+
+@login_required
+def export(request: AuthedRequest, dimension: str, fmt: str) -> HttpResponse:
+    """One breakdown of the dashboard (same filters) as CSV or XLSX."""
+    brand = access_brand_staff(request.user)
+    if dimension not in selectors.BREAKDOWNS or fmt not in {"csv", "xlsx"}:
+        raise Http404
+    period, segment = _filters(request, brand)
+    rows = selectors.dashboard_breakdown(brand=brand, dimension=dimension, period=period, segment=segment)
+    header = [
+        _dimension_titles()[dimension],
+        _("Units"),
+        _("Amount (%(c)s)") % {"c": brand.currency},
+        _("Lines"),
+    ]
+    table = [[r["label"], r["units"], r["amount"], r["lines"]] for r in rows]
+    name = f"sellout-{dimension}-{period.start:%Y-%m}-{period.end:%Y-%m}"
+    if fmt == "csv":
+        response = HttpResponse(
+            rows_to_csv(header=header, rows=table), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            rows_to_xlsx(header=header, rows=table, title=dimension),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _partner_insights_context(partner: PartnerCompany, request: AuthedRequest) -> dict[str, Any]:
+    period = selectors.period_clean(
+        brand=partner.brand, start=request.GET.get("start"), end=request.GET.get("end")
+    )
+    trend = selectors.partner_trend(partner=partner, period=period)
+    return {
+        "partner": partner,
+        "period": period,
+        "currency": partner.brand.currency,
+        "trend": trend,
+        "trend_payload": json.dumps(
+            {
+                "labels": [r["label"] for r in trend],
+                "units": [r["units"] for r in trend],
+                "amount": [float(r["amount"]) for r in trend],
+            }
+        ),
+        "totals": {
+            "units": sum(r["units"] for r in trend),
+            "amount": sum((r["amount"] for r in trend), start=Decimal("0.00")),
+        },
+        "online_share": selectors.partner_online_share(partner=partner, period=period),
+        "best_sellers": selectors.partner_best_sellers(partner=partner, period=period),
+        "benchmarks": selectors.partner_benchmarks(partner=partner, period=period),
+        "region_ranks": selectors.region_best_sellers(partner=partner, period=period),
+        "feedback_themes": selectors.segment_feedback_themes(partner=partner, period=period),
+        "k_min": selectors.K_MIN_OTHERS,
+    }
+
+
+@login_required
+def portal_insights(request: AuthedRequest) -> HttpResponse:
+    """The partner's own insights, with anonymised benchmarks (partner users only)."""
+    partner = access_partner_user(request.user)
+    context = _partner_insights_context(partner, request)
+    return render(request, "insights/partner_insights.html", context)
+
+
+@login_required
+def partner_detail(request: AuthedRequest, partner_id: int) -> HttpResponse:
+    """The brand's drill-down on one partner: the same page the partner sees."""
+    access_brand_staff(request.user)
+    partner = access_partner_by_id(user=request.user, partner_id=partner_id)
+    context = _partner_insights_context(partner, request)
+    context["brand_view"] = True
+    return render(request, "insights/partner_insights.html", context)
+
+
+@login_required
+def feedback(request: AuthedRequest) -> HttpResponse:
+    """Customer comments of the brand's sell-out, searchable, with counts by theme."""
+    brand = access_brand_staff(request.user)
+    period, segment = _filters(request, brand)
+    q = request.GET.get("q", "")[:100]
+    lines = selectors.feedback_lines(brand=brand, period=period, q=q, segment=segment)
+    page = Paginator(lines, FEEDBACK_PER_PAGE).get_page(request.GET.get("page"))
+    segment_names = selectors.line_segments(brand=brand, partner_ids=[line.partner_id for line in page])
+    items = [
+        {
+            "line": line,
+            "themes": selectors.themes_of(line.feedback),
+            "segments": segment_names.get(line.partner_id, []),
+        }
+        for line in page
+    ]
+    context = {
+        "period": period,
+        "segment": segment,
+        "segments": Segment.objects.filter(brand=brand).order_by("name"),
+        "q": q,
+        "page": page,
+        "items": items,
+        "theme_counts": selectors.feedback_theme_counts(brand=brand, period=period, segment=segment),
+    }
+    template = (
+        "insights/partials/feedback_results.html"
+        if request.headers.get("HX-Request")
+        else "insights/feedback.html"
+    )
+    return render(request, template, context)

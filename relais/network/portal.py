@@ -1,0 +1,49 @@
+"""Sections other apps add to the partner portal home (sell-out, points, challenges...).
+
+An app registers a section once, from its ``AppConfig.ready()``::
+
+    from relais.network.portal import portal_section_register
+    portal_section_register(
+        key="sellout", template="sellout/partials/portal_section.html", order=10, context=my_context
+    )
+
+The template is included inside the portal home with ``partner``, ``user`` and whatever ``context(request,
+partner)`` returns. Keep each section to one ``<section>`` that reads well on a 390px wide phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+SectionContext = Callable[[HttpRequest, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    key: str
+    template: str
+    order: int = 100
+    context: SectionContext | None = None
+
+
+_SECTIONS: dict[str, PortalSection] = {}
+
+
+def portal_section_register(
+    *, key: str, template: str, order: int = 100, context: SectionContext | None = None
+) -> None:
+    """Add (or replace, by key) a section of the partner portal home."""
+    _SECTIONS[key] = PortalSection(key=key, template=template, order=order, context=context)
+
+
+def portal_sections(*, request: HttpRequest, partner: Any) -> list[dict[str, Any]]:
+    """The registered sections in order, each with its own template context."""
+    rendered = []
+    for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)):
+        extra = section.context(request, partner) if section.context else {}
+        rendered.append({"key": section.key, "template": section.template, "context": extra})
+    return rendered

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from relais.network import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("brand/", views.brand_home, name="brand_home"),
+    path("brand/partners/", views.partner_list, name="partner_list"),
+    path("brand/partners/<int:pk>/", views.partner_detail, name="partner_detail"),
+    path("brand/partners/<int:pk>/edit/", views.partner_edit, name="partner_edit"),
+    path("brand/partners/<int:pk>/sites/new/", views.site_create, name="site_create"),
+    path("brand/partners/<int:pk>/sites/<int:site_pk>/edit/", views.site_edit, name="site_edit"),
+    path("brand/segments/", views.segment_list, name="segment_list"),
+    path("brand/segments/new/", views.segment_create, name="segment_create"),
+    path("brand/segments/preview/", views.segment_preview, name="segment_preview"),
+    path("brand/segments/<int:pk>/", views.segment_detail, name="segment_detail"),
+    path("brand/segments/<int:pk>/edit/", views.segment_edit, name="segment_edit"),
+    path("brand/segments/<int:pk>/recompute/", views.segment_recompute, name="segment_recompute"),
+    path("brand/segments/<int:pk>/delete/", views.segment_delete, name="segment_delete"),
+    path("portal/", views.portal_home, name="portal_home"),
+    path("portal/sites/new/", views.portal_site_create, name="portal_site_create"),
+    path("portal/sites/<int:site_pk>/edit/", views.portal_site_edit, name="portal_site_edit"),
+]

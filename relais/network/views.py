@@ -1,0 +1,395 @@
+"""Back office of the partner network (brand staff) and the partner portal home (partner users)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relais.accounts.forms import InvitationForm
+from relais.accounts.models import Role
+from relais.accounts.selectors import invitations_pending_for_partner, users_of_partner
+from relais.core.access import (
+    access_brand_admin,
+    access_brand_staff,
+    access_partner_admin,
+    access_partner_by_id,
+    access_partner_user,
+)
+from relais.core.errors import ApplicationError
+from relais.core.types import AuthedRequest
+from relais.network import selectors, services
+from relais.network.forms import (
+    RULE_PICKERS,
+    PartnerFilterForm,
+    PartnerForm,
+    SegmentForm,
+    SiteForm,
+    country_label,
+)
+from relais.network.models import PartnerCompany, Segment
+from relais.network.portal import portal_sections
+
+PARTNERS_PER_PAGE = 25
+MEMBERS_PER_PAGE = 50
+PREVIEW_SAMPLE = 8
+# Filters always shown above the partner list; the others fold under "More filters" (phones).
+PRIMARY_FILTERS = ("q", "kind", "country", "segment")
+
+
+def _is_htmx(request: AuthedRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _brand_partner(request: AuthedRequest, pk: int) -> PartnerCompany:
+    access_brand_staff(request.user)
+    return selectors.partner_get(user=request.user, partner_id=pk)
+
+
+def _brand_segment(request: AuthedRequest, pk: int) -> Segment:
+    brand = access_brand_staff(request.user)
+    segment = selectors.segment_get(brand=brand, segment_id=pk)
+    if segment is None:
+        raise Http404
+    return segment
+
+
+def rules_display(rules: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Rules as labelled values, for reading rather than editing."""
+    from relais.network.models import Channel, Organisation, PartnerKind, Tier
+
+    labels: dict[str, dict[str, Any]] = {
+        "kind": dict(PartnerKind.choices),
+        "organisation": dict(Organisation.choices),
+        "channel": dict(Channel.choices),
+        "potential_tier": dict(Tier.choices),
+        "activity_tier": dict(Tier.choices),
+    }
+    field_labels = dict(RULE_PICKERS)
+    shown = []
+    for field, values in rules.items():
+        names = []
+        for value in values:
+            if field == "country":
+                names.append(country_label(value))
+            elif field == "is_active":
+                names.append(_("Active") if value else _("Inactive"))
+            else:
+                names.append(labels.get(field, {}).get(value, value))
+        shown.append({"field": field, "label": field_labels.get(field, field), "values": names})
+    return shown
+
+
+def _clean_url(request: AuthedRequest) -> str:
+    """The current URL without empty GET parameters, for the address bar after an htmx filter."""
+    params = request.GET.copy()
+    for key in [k for k, values in params.lists() if not any(values)]:
+        del params[key]
+    query = params.urlencode()
+    return request.path + (f"?{query}" if query else "")
+
+
+# --- brand back office ------------------------------------------------------------------------------
+
+
+@login_required
+def brand_home(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    kpis = selectors.brand_kpis(brand=brand)
+    for row in kpis["by_country"]:
+        row["label"] = country_label(row["country"])
+    return render(request, "network/brand_home.html", {"brand": brand, **kpis})
+
+
+@login_required
+def partner_list(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    form = PartnerFilterForm(request.GET or None, brand=brand)
+    filters = form.filters() if request.GET else {}
+    partners = selectors.partner_list(brand=brand, filters=filters)
+    page = Paginator(partners, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "total": page.paginator.count,
+        "filtered": bool(filters),
+        "primary_filters": PRIMARY_FILTERS,
+        "more_filters_active": bool(set(filters) - set(PRIMARY_FILTERS)),
+    }
+    if _is_htmx(request) and request.headers.get("HX-Target") == "partner-results":
+        response = render(request, "network/partials/partner_results.html", context)
+        response["HX-Push-Url"] = _clean_url(request)
+        return response
+    return render(request, "network/partner_list.html", context)
+
+
+@login_required
+def partner_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    if user.is_partner_user:
+        # A partner user's own company page is the portal; anyone else's does not exist for them.
+        access_partner_by_id(user=user, partner_id=pk)
+        return redirect("network:portal_home")
+    partner = _brand_partner(request, pk)
+    return render(
+        request,
+        "network/partner_detail.html",
+        {
+            "partner": partner,
+            "country_name": country_label(partner.country),
+            "children": selectors.partner_children(partner=partner),
+            "sites": selectors.partner_sites(partner=partner),
+            "users": users_of_partner(partner=partner),
+            "invitations": invitations_pending_for_partner(partner=partner),
+            "current_segments": selectors.segments_of_partner(partner=partner),
+            "segment_history": selectors.partner_segment_history(partner=partner),
+            "invite_form": InvitationForm(inviter=user),
+            "can_manage_users": True,
+            "manageable_roles": [Role.PARTNER_ADMIN, Role.PARTNER_SELLER],
+        },
+    )
+
+
+@login_required
+def partner_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    partner = _brand_partner(request, pk)
+    form = PartnerForm(request.POST or None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update(partner=partner, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Partner saved."))
+            return redirect("network:partner_detail", pk=partner.pk)
+    return render(request, "network/partner_form.html", {"partner": partner, "form": form})
+
+
+@login_required
+def site_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    partner = _brand_partner(request, pk)
+    back = reverse("network:partner_detail", args=[partner.pk])
+    return _site_form_page(request, partner, None, back, portal=False)
+
+
+@login_required
+def site_edit(request: AuthedRequest, pk: int, site_pk: int) -> HttpResponse:
+    partner = _brand_partner(request, pk)
+    site = selectors.site_get(partner=partner, site_id=site_pk)
+    if site is None:
+        raise Http404
+    back = reverse("network:partner_detail", args=[partner.pk])
+    return _site_form_page(request, partner, site, back, portal=False)
+
+
+# --- segments ---------------------------------------------------------------------------------------
+
+
+@login_required
+def segment_list(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    segments = list(selectors.segment_list(brand=brand))
+    for segment in segments:
+        segment.rules_shown = rules_display(segment.rules)  # type: ignore[attr-defined]
+    return render(request, "network/segment_list.html", {"segments": segments})
+
+
+def _preview(brand: Any, rules: dict[str, Any], segment: Segment | None = None) -> dict[str, Any]:
+    try:
+        matching = selectors.partners_matching_rules(brand=brand, rules=rules)
+    except ApplicationError as exc:
+        return {"preview_error": exc.message, "preview_count": 0, "preview_sample": []}
+    context: dict[str, Any] = {
+        "preview_count": matching.count(),
+        "preview_sample": list(matching.order_by("name")[:PREVIEW_SAMPLE]),
+        "preview_error": "",
+    }
+    if segment is not None:
+        context["preview_moves"] = selectors.segment_moves_if(segment=segment, matching=matching)
+    return context
+
+
+def _segment_form_page(request: AuthedRequest, segment: Segment | None) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    current = segment.rules if segment else {}
+    initial = {"name": segment.name, "description": segment.description} if segment else None
+    form = SegmentForm(request.POST or None, brand=brand, current_rules=current, initial=initial)
+    if request.method == "POST":
+        rules = form.rules()
+        if form.is_valid():
+            try:
+                if segment is None:
+                    segment = services.segment_create(
+                        brand=brand,
+                        name=form.cleaned_data["name"],
+                        rules=rules,
+                        description=form.cleaned_data["description"],
+                    )
+                    messages.success(request, _("Segment created."))
+                else:
+                    segment = services.segment_update(
+                        segment=segment,
+                        name=form.cleaned_data["name"],
+                        rules=rules,
+                        description=form.cleaned_data["description"],
+                    )
+                    messages.success(request, _("Segment saved."))
+            except ApplicationError as exc:
+                form.add_error("name" if exc.extra.get("field") == "name" else None, exc.message)
+            else:
+                return redirect("network:segment_detail", pk=segment.pk)
+    else:
+        rules = current
+    return render(
+        request,
+        "network/segment_form.html",
+        {"form": form, "segment": segment, **_preview(brand, rules, segment)},
+    )
+
+
+@login_required
+def segment_create(request: AuthedRequest) -> HttpResponse:
+    return _segment_form_page(request, None)
+
+
+@login_required
+def segment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _segment_form_page(request, _brand_segment(request, pk))
+
+
+@login_required
+def segment_preview(request: AuthedRequest) -> HttpResponse:
+    """htmx: the live member count and a sample, for the rules currently ticked in the editor."""
+    brand = access_brand_staff(request.user)
+    form = SegmentForm(request.GET, brand=brand)
+    segment_id = request.GET.get("segment_id", "")
+    segment = selectors.segment_get(brand=brand, segment_id=int(segment_id)) if segment_id.isdigit() else None
+    return render(request, "network/partials/segment_preview.html", _preview(brand, form.rules(), segment))
+
+
+@login_required
+def segment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    segment = _brand_segment(request, pk)
+    at_date = parse_date(request.GET.get("at", "") or "")
+    members_at_count = None
+    if at_date:
+        at = timezone.make_aware(datetime.combine(at_date, time.max))
+        members_at_count = selectors.segment_members_at(segment=segment, at=at).count()
+    members = selectors.segment_members_at(segment=segment, at=timezone.now()).select_related("parent")
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "network/segment_detail.html",
+        {
+            "segment": segment,
+            "rules_shown": rules_display(segment.rules),
+            "page": page,
+            "moves": selectors.segment_recent_moves(segment=segment),
+            "at_date": at_date,
+            "members_at_count": members_at_count,
+            "can_delete": request.user.role == Role.BRAND_ADMIN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def segment_recompute(request: AuthedRequest, pk: int) -> HttpResponse:
+    segment = _brand_segment(request, pk)
+    result = services.segment_memberships_recompute(brand=segment.brand, segment=segment)
+    messages.success(
+        request,
+        _("Members updated: %(opened)d joined, %(closed)d left.")
+        % {"opened": result["opened"], "closed": result["closed"]},
+    )
+    return redirect("network:segment_detail", pk=segment.pk)
+
+
+@login_required
+@require_POST
+def segment_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    segment = _brand_segment(request, pk)
+    access_brand_admin(request.user)
+    name = segment.name
+    services.segment_delete(segment=segment)
+    messages.success(request, _("Segment “%(name)s” deleted.") % {"name": name})
+    return redirect("network:segment_list")
+
+
+# --- partner portal ---------------------------------------------------------------------------------
+
+
+def _site_form_page(
+    request: AuthedRequest, partner: PartnerCompany, site: Any, back_url: str, portal: bool
+) -> HttpResponse:
+    """The site form, shared by the back office and the portal; access is checked by the caller."""
+    initial = (
+        {f: getattr(site, f) for f in SiteForm.base_fields}
+        if site
+        else {"country": partner.country, "region": partner.region}
+    )
+    form = SiteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if site is None:
+                services.site_create(partner=partner, **form.cleaned_data)
+                messages.success(request, _("Site added."))
+            else:
+                services.site_update(site=site, **form.cleaned_data)
+                messages.success(request, _("Site saved."))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect(back_url)
+    return render(
+        request,
+        "network/site_form.html",
+        {"partner": partner, "form": form, "site": site, "back_url": back_url, "portal": portal},
+    )
+
+
+@login_required
+def portal_site_create(request: AuthedRequest) -> HttpResponse:
+    partner = access_partner_admin(request.user)
+    return _site_form_page(request, partner, None, reverse("network:portal_home"), portal=True)
+
+
+@login_required
+def portal_site_edit(request: AuthedRequest, site_pk: int) -> HttpResponse:
+    partner = access_partner_admin(request.user)
+    site = selectors.site_get(partner=partner, site_id=site_pk)
+    if site is None:
+        raise Http404
+    return _site_form_page(request, partner, site, reverse("network:portal_home"), portal=True)
+
+
+@login_required
+def portal_home(request: AuthedRequest) -> HttpResponse:
+    partner = access_partner_user(request.user)
+    is_admin = request.user.role == Role.PARTNER_ADMIN
+    return render(
+        request,
+        "network/portal_home.html",
+        {
+            "partner": partner,
+            "country_name": country_label(partner.country),
+            "sites": selectors.partner_sites(partner=partner),
+            "users": users_of_partner(partner=partner),
+            "is_partner_admin": is_admin,
+            "invitations": invitations_pending_for_partner(partner=partner) if is_admin else [],
+            "invite_form": InvitationForm(inviter=request.user) if is_admin else None,
+            "can_manage_users": is_admin,
+            "manageable_roles": [Role.PARTNER_SELLER],
+            "sections": portal_sections(request=request, partner=partner),
+        },
+    )

@@ -1,0 +1,285 @@
+"""Sell-out endpoints of the JSON API: declarations (JSON lines or an EDIFACT SLSRPT message).
+
+Every endpoint authenticates a partner by API key and sees only that partner's declarations. POSTs honour
+``Idempotency-Key`` (see relais/api/idempotency.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import model_validator
+
+from relais.api.auth import api_key_auth, request_partner
+from relais.api.idempotency import idempotent_call, request_fingerprint
+from relais.api.schemas import ErrorOut, ValidationErrorOut
+from relais.core.errors import ApplicationError
+from relais.network.models import Site
+from relais.sellout.edifact import edifact_declaration_import
+from relais.sellout.models import Declaration, Source
+from relais.sellout.services import (
+    IngestResult,
+    declaration_create,
+    declaration_lines_add,
+    declaration_submit,
+)
+
+router = Router(tags=["sell-out"], auth=api_key_auth)
+
+# PostgreSQL refuses NUL in text; a pattern keeps such strings out at the schema (documented) level.
+NO_NUL = r"^[^\x00]*$"
+ShortText = Annotated[str, Field(max_length=60, pattern=NO_NUL)]
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+
+
+def _declarations(*, brand: Any, partner: Any = None) -> QuerySet[Declaration]:
+    """Declarations of ``brand`` (and of ``partner`` when given): every read here starts from this scope."""
+    qs = Declaration.objects.filter(brand=brand)
+    return qs.filter(partner=partner) if partner is not None else qs
+
+
+class LineIn(Schema):
+    """One sale (or a return, with a negative quantity). Give the unit price, the amount, or both."""
+
+    gtin: str = Field(..., max_length=20, pattern=NO_NUL, description="GTIN-8/12/13/14 of the product")
+    quantity: int = Field(..., ge=-1_000_000, le=1_000_000)
+    unit_price: Decimal | None = Field(None, max_digits=14, decimal_places=4, ge=-(10**9), le=10**9)
+    amount: Decimal | None = Field(None, max_digits=16, decimal_places=2, ge=-(10**12), le=10**12)
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="ISO 4217; the brand's by default")
+    sale_date: date
+    channel: Literal["in_store", "online"] = "in_store"
+    invoice_ref: ShortText = ""
+    customer_type: Literal["b2b", "b2c", ""] = ""
+    customer_postcode_area: str = Field("", max_length=10, pattern=NO_NUL)
+    customer_segment: ShortText = ""
+    feedback: str = Field("", max_length=2000, pattern=NO_NUL)
+
+    def as_row(self) -> dict[str, str]:
+        """The canonical row the ingest engine reads (text, as from a file)."""
+        row = {
+            "gtin": self.gtin,
+            "quantity": str(self.quantity),
+            "sale_date": self.sale_date.isoformat(),
+            "channel": self.channel,
+            "invoice_ref": self.invoice_ref,
+            "customer_type": self.customer_type,
+            "customer_postcode_area": self.customer_postcode_area,
+            "customer_segment": self.customer_segment,
+            "feedback": self.feedback,
+        }
+        if self.unit_price is not None:
+            row["unit_price"] = str(self.unit_price)
+        if self.amount is not None:
+            row["amount"] = str(self.amount)
+        if self.currency:
+            row["currency"] = self.currency
+        return row
+
+
+class DeclarationIn(Schema):
+    period_start: date
+    period_end: date
+    site: int | None = Field(None, ge=1, le=2**31 - 1, description="id of one of your sites")
+    submit: bool = Field(True, description="submit the declaration (else it stays a draft)")
+    lines: list[LineIn] = Field(default_factory=list, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> DeclarationIn:
+        if self.period_end < self.period_start:
+            raise ValueError("period_end is before period_start")
+        return self
+
+
+class RowErrorOut(Schema):
+    row: int = Field(..., description="1-based index in `lines` (or the LIN group of an EDIFACT message)")
+    field: str
+    message: str
+    kind: str = Field(..., description="rejected or duplicate")
+
+
+class IngestResultOut(Schema):
+    accepted: int
+    rejected: int
+    duplicates: int
+    flagged: int
+    errors: list[RowErrorOut]
+
+
+class DeclarationOut(Schema):
+    id: int
+    period_start: date
+    period_end: date
+    site: int | None
+    source: str
+    status: str
+    submitted_at: datetime | None
+    lines_accepted: int
+    lines_rejected: int
+    lines_duplicate: int
+    lines_flagged: int
+    created_at: datetime
+
+
+class DeclarationCreatedOut(Schema):
+    id: int
+    declaration: DeclarationOut
+    result: IngestResultOut
+
+
+def _declaration_out(declaration: Declaration) -> dict[str, Any]:
+    return DeclarationOut(
+        id=declaration.pk,
+        period_start=declaration.period_start,
+        period_end=declaration.period_end,
+        site=declaration.site_id,
+        source=declaration.source,
+        status=declaration.status,
+        submitted_at=declaration.submitted_at,
+        lines_accepted=declaration.lines_accepted,
+        lines_rejected=declaration.lines_rejected,
+        lines_duplicate=declaration.lines_duplicate,
+        lines_flagged=declaration.lines_flagged,
+        created_at=declaration.created_at,
+    ).model_dump(mode="json")
+
+
+def _result_out(result: IngestResult) -> dict[str, Any]:
+    return {
+        "accepted": result.accepted,
+        "rejected": result.rejected,
+        "duplicates": result.duplicates,
+        "flagged": result.flagged,
+        "errors": [
+            {"row": e.row, "field": e.field or "", "message": str(e.message), "kind": str(e.kind)}
+            for e in result.errors
+        ],
+    }
+
+
+def _created(declaration: Declaration, result: IngestResult) -> tuple[int, dict[str, Any]]:
+    declaration.refresh_from_db()
+    return 201, {
+        "id": declaration.pk,
+        "declaration": _declaration_out(declaration),
+        "result": _result_out(result),
+    }
+
+
+@router.post(
+    "/declarations",
+    response={201: DeclarationCreatedOut, **ERRORS},
+    summary="Declare sales",
+    description="Create a declaration with its lines. Lines that fail validation are reported in "
+    "`result.errors` (row = index in `lines`, 1-based, and field) and not stored. Send an "
+    "`Idempotency-Key` header to retry safely: the same key and body replay the first response.",
+)
+def declaration_post(request: HttpRequest, payload: DeclarationIn) -> Status[Any]:
+    partner = request_partner(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        site = None
+        if payload.site is not None:
+            site = Site.objects.filter(brand_id=partner.brand_id, partner=partner, pk=payload.site).first()
+            if site is None:
+                raise ApplicationError(_("Unknown site %(site)s for your company.") % {"site": payload.site})
+        with transaction.atomic():
+            declaration = declaration_create(
+                partner=partner,
+                period_start=payload.period_start,
+                period_end=payload.period_end,
+                source=Source.API,
+                site=site,
+            )
+            result = declaration_lines_add(
+                declaration=declaration, rows=[line.as_row() for line in payload.lines], first_row_number=1
+            )
+            if payload.submit:
+                if payload.lines and not (result.accepted or result.flagged):
+                    # Nothing to submit: keep nothing, and tell which lines failed and why.
+                    raise ApplicationError(
+                        _("No line could be stored; nothing was declared."),
+                        extra={"result": _result_out(result)},
+                    )
+                if result.accepted or result.flagged:
+                    declaration = declaration_submit(declaration=declaration)
+        return _created(declaration, result)
+
+    status, body = idempotent_call(
+        partner=partner,
+        key=request.headers.get("Idempotency-Key"),
+        request_hash=request_fingerprint(request),
+        run=run,
+    )
+    return Status(status, body)
+
+
+@router.get(
+    "/declarations",
+    response={200: list[DeclarationOut], 401: ErrorOut, 422: ValidationErrorOut},
+    summary="Your declarations",
+)
+@paginate(LimitOffsetPagination)
+def declaration_list(request: HttpRequest) -> Any:
+    partner = request_partner(request)
+    return [
+        _declaration_out(d)
+        for d in _declarations(brand=partner.brand, partner=partner).order_by("-created_at", "-pk")
+    ]
+
+
+@router.get(
+    "/declarations/{declaration_id}",
+    response={200: DeclarationOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="One of your declarations",
+)
+def declaration_get(
+    request: HttpRequest, declaration_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+) -> dict[str, Any]:
+    partner = request_partner(request)
+    declaration = _declarations(brand=partner.brand, partner=partner).filter(pk=declaration_id).first()
+    if declaration is None:
+        raise Http404
+    return _declaration_out(declaration)
+
+
+@router.post(
+    "/edifact",
+    response={201: DeclarationCreatedOut, **ERRORS},
+    summary="Declare sales with an EDIFACT SLSRPT message",
+    description="The request body is the raw EDIFACT interchange (UNB … UNH+…+SLSRPT … UNT … UNZ). The "
+    "period comes from DTM+90/91 (or DTM+324), lines from the LIN groups (GTIN, QTY+153, PRI, MOA+203, "
+    "DTM+356). Errors name the LIN group and segment. Honours `Idempotency-Key`.",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/edifact": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def edifact_post(request: HttpRequest) -> Status[Any]:
+    partner = request_partner(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = request.body.decode("latin-1")
+        outcome = edifact_declaration_import(partner=partner, text=text)
+        return _created(outcome.declaration, outcome.result)
+
+    status, body = idempotent_call(
+        partner=partner,
+        key=request.headers.get("Idempotency-Key"),
+        request_hash=request_fingerprint(request),
+        run=run,
+    )
+    return Status(status, body)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SelloutConfig(AppConfig):
+    name = "relais.sellout"
+    label = "sellout"

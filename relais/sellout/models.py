@@ -1,0 +1,213 @@
+"""Sell-out declarations: what partners sold to end customers, line by line.
+
+Lines that fail validation are not stored as lines: they become ``ImportRowError`` rows of their import,
+with the row number and field, and can be downloaded, fixed and re-uploaded. A line that is already known
+(same ``dedup_key``) is counted once: see docs/sellout.md for the rule.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relais.core.models import Brand, TimeStampedModel
+
+
+class Source(models.TextChoices):
+    FORM = "form", _("Web form")
+    FILE = "file", _("File")
+    API = "api", _("API")
+    EDI = "edi", _("EDIFACT")
+
+
+class SaleChannel(models.TextChoices):
+    IN_STORE = "in_store", _("In store")
+    ONLINE = "online", _("Online")
+
+
+class CustomerType(models.TextChoices):
+    B2B = "b2b", _("Business (B2B)")
+    B2C = "b2c", _("Consumer (B2C)")
+
+
+class Declaration(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        VALIDATED = "validated", _("Validated")
+        PARTLY_REJECTED = "partly_rejected", _("Partly rejected")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="declarations")
+    partner = models.ForeignKey(
+        "network.PartnerCompany", on_delete=models.CASCADE, related_name="declarations"
+    )
+    site = models.ForeignKey(
+        "network.Site", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Outcome counters, maintained by the services that add lines or review them.
+    lines_accepted = models.PositiveIntegerField(default=0)
+    lines_rejected = models.PositiveIntegerField(default=0)
+    lines_duplicate = models.PositiveIntegerField(default=0)
+    lines_flagged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-period_start", "-created_at"]
+        indexes = [
+            models.Index(fields=["brand", "partner", "period_start"]),
+            models.Index(fields=["brand", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d} ({self.source})"
+
+
+class DeclarationLine(models.Model):
+    """One sale (or return, when quantity < 0) of one product on one date.
+
+    Written in bulk (COPY / executemany), never one ORM save per line on a hot path. ``brand`` and
+    ``partner`` are denormalised so dedup and analytics need no join.
+    """
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        FLAGGED = "flagged", _("Flagged for review")
+        REJECTED = "rejected", _("Rejected by the brand")
+
+    # No single-column index on brand, partner and declaration: the composite indexes below start with
+    # them, and every index costs each bulk insert (docs/performance.md).
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+", db_index=False)
+    partner = models.ForeignKey(
+        "network.PartnerCompany", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    gtin = models.CharField(max_length=14)
+    quantity = models.IntegerField()
+    unit_price = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    sale_date = models.DateField()
+    channel = models.CharField(max_length=10, choices=SaleChannel.choices, default=SaleChannel.IN_STORE)
+    invoice_ref = models.CharField(max_length=60, blank=True)
+    customer_type = models.CharField(max_length=3, choices=CustomerType.choices, blank=True)
+    customer_postcode_area = models.CharField(max_length=10, blank=True)
+    customer_segment = models.CharField(max_length=60, blank=True)
+    feedback = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
+    flag_reason = models.CharField(max_length=200, blank=True)
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+    dedup_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "dedup_key"], name="sellout_line_dedup_unique")
+        ]
+        indexes = [
+            models.Index(fields=["brand", "sale_date"]),
+            models.Index(fields=["declaration", "status"]),
+            models.Index(fields=["partner", "sale_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gtin} × {self.quantity} on {self.sale_date}"
+
+
+class ColumnMapping(TimeStampedModel):
+    """A partner's own file layout: which of its columns holds which field, saved and reused."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        "network.PartnerCompany", on_delete=models.CASCADE, related_name="column_mappings"
+    )
+    # Normalised header row; the same layout arriving again gets the same signature.
+    signature = models.CharField(max_length=64)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)  # field name -> column header
+    options = models.JSONField(default=dict, blank=True)  # date order, decimal separator...
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "signature"], name="column_mapping_unique_per_layout")
+        ]
+
+    def __str__(self) -> str:
+        return f"mapping {self.signature[:8]} of {self.partner_id}"
+
+
+class SelloutImport(TimeStampedModel):
+    """One file (or API batch) on its way in: uploaded, mapped, run as a job, with its outcome."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        MAPPED = "mapped", _("Mapping confirmed")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        "network.PartnerCompany", on_delete=models.CASCADE, related_name="sellout_imports"
+    )
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FILE)
+    file = models.FileField(upload_to="sellout/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    mapping = models.ForeignKey(
+        ColumnMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    flagged = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name or f"import {self.pk}"
+
+
+class ImportRowError(models.Model):
+    """A rejected or duplicate row of an import, with the row number as in the file and the field at fault."""
+
+    class Kind(models.TextChoices):
+        REJECTED = "rejected", _("Rejected")
+        DUPLICATE = "duplicate", _("Duplicate")
+
+    sellout_import = models.ForeignKey(SelloutImport, on_delete=models.CASCADE, related_name="row_errors")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REJECTED)
+    row = models.PositiveIntegerField()
+    field = models.CharField(max_length=40, blank=True)
+    message = models.CharField(max_length=300)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["row"]
+        indexes = [models.Index(fields=["sellout_import", "kind", "row"])]
+
+    def __str__(self) -> str:
+        return f"row {self.row} {self.field}: {self.message}"

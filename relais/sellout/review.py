@@ -1,0 +1,60 @@
+"""The brand's review of flagged sell-out lines: approve (the line counts) or reject (it does not)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relais.core.errors import ApplicationError
+from relais.sellout.models import Declaration, DeclarationLine
+
+if TYPE_CHECKING:
+    from relais.accounts.models import User
+    from relais.core.models import Brand
+
+
+def flagged_line_get(*, brand: Brand, line_id: int) -> DeclarationLine | None:
+    """A line of ``brand`` (any status), or None: another brand's line is never found."""
+    return DeclarationLine.objects.filter(brand=brand, pk=line_id).select_related("declaration").first()
+
+
+@transaction.atomic
+def line_review(*, line: DeclarationLine, approve: bool, user: User) -> DeclarationLine:
+    """Approve (→ accepted) or reject (→ rejected) a flagged line, and move the declaration's counters.
+
+    Brand-scoped: ``user`` must be staff of the line's brand. The declaration row is locked first, then the
+    line, so two reviewers of the same declaration queue up and counters stay exact; a line already reviewed
+    is refused. When the declaration has no flagged line left it is marked validated (or partly rejected if
+    any line was rejected) with its review time.
+    """
+    if not user.is_brand_user or user.brand_id != line.brand_id:
+        raise ApplicationError(_("This line is not one of your brand's."))
+    declaration = Declaration.objects.select_for_update().get(pk=line.declaration_id, brand_id=line.brand_id)
+    locked = DeclarationLine.objects.select_for_update().get(pk=line.pk, brand_id=line.brand_id)
+    if locked.status != DeclarationLine.Status.FLAGGED:
+        raise ApplicationError(_("This line was already reviewed."))
+    locked.status = DeclarationLine.Status.ACCEPTED if approve else DeclarationLine.Status.REJECTED
+    locked.save(update_fields=["status"])
+
+    counter = "lines_accepted" if approve else "lines_rejected"
+    Declaration.objects.filter(pk=declaration.pk).update(
+        lines_flagged=F("lines_flagged") - 1, **{counter: F(counter) + 1}, updated_at=timezone.now()
+    )
+    declaration.refresh_from_db()
+    still_flagged = DeclarationLine.objects.filter(
+        declaration=declaration, status=DeclarationLine.Status.FLAGGED
+    ).exists()
+    if not still_flagged and declaration.status != Declaration.Status.DRAFT:
+        has_rejections = DeclarationLine.objects.filter(
+            declaration=declaration, status=DeclarationLine.Status.REJECTED
+        ).exists()
+        declaration.status = (
+            Declaration.Status.PARTLY_REJECTED if has_rejections else Declaration.Status.VALIDATED
+        )
+        declaration.reviewed_at = timezone.now()
+        declaration.save(update_fields=["status", "reviewed_at", "updated_at"])
+    return locked

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from relais.sellout.ingest.dedup import Occurrences, dedup_key, with_dedup_keys
+
+
+def lines(*rows):
+    return pl.DataFrame(
+        [{"gtin": g, "sale_date": d, "quantity": q, "invoice_ref": i} for g, d, q, i in rows],
+        schema={"gtin": pl.String, "sale_date": pl.Date, "quantity": pl.Int64, "invoice_ref": pl.String},
+    )
+
+
+DAY = dt.date(2026, 10, 3)
+
+
+def test_invoice_reference_is_normalised():
+    a = dedup_key(partner_id=1, gtin="03761230000013", sale_date=DAY, quantity=2, invoice_ref="FA-0012")
+    b = dedup_key(partner_id=1, gtin="03761230000013", sale_date=DAY, quantity=2, invoice_ref=" fa 0012")
+    c = dedup_key(partner_id=1, gtin="03761230000013", sale_date=DAY, quantity=2, invoice_ref="FA-12")
+    assert a == b != c
+    assert len(a) == 32
+
+
+def test_every_component_matters():
+    base = {"partner_id": 1, "gtin": "03761230000013", "sale_date": DAY, "quantity": 2}
+    key = dedup_key(**base)
+    assert key != dedup_key(**{**base, "partner_id": 2})
+    assert key != dedup_key(**{**base, "gtin": "03761230000020"})
+    assert key != dedup_key(**{**base, "sale_date": DAY + dt.timedelta(days=1)})
+    assert key != dedup_key(**{**base, "quantity": -2})
+    assert key != dedup_key(**base, occurrence=1)
+
+
+def test_identical_lines_are_numbered_across_batches():
+    same = ("03761230000013", DAY, 1, "")
+    occurrences = Occurrences()
+    first = with_dedup_keys(lines(same, same), partner_id=1, occurrences=occurrences)["dedup_key"].to_list()
+    second = with_dedup_keys(
+        lines(same, ("03761230000020", DAY, 1, "")), partner_id=1, occurrences=occurrences
+    )
+    keys = [*first, *second["dedup_key"].to_list()]
+    assert len(set(keys)) == 4
+    assert keys[2] == dedup_key(partner_id=1, gtin="03761230000013", sale_date=DAY, quantity=1, occurrence=2)
+    # The same lines in one batch give the same keys as in two batches.
+    whole = with_dedup_keys(lines(same, same, same), partner_id=1)["dedup_key"].to_list()
+    assert whole == keys[:3]

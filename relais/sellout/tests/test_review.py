@@ -1,0 +1,74 @@
+"""line_review: flagged lines approved or rejected by the brand, counters and status kept exact."""
+
+from datetime import date
+
+import pytest
+
+from relais.accounts.models import Role
+from relais.accounts.tests.factories import UserFactory
+from relais.catalog.tests.factories import ProductFactory
+from relais.core.errors import ApplicationError
+from relais.core.tests.factories import BrandFactory
+from relais.sellout.models import Declaration, DeclarationLine, Source
+from relais.sellout.review import line_review
+from relais.sellout.services import declaration_create, declaration_lines_add, declaration_submit
+
+
+@pytest.fixture
+def submitted(partner):
+    product = ProductFactory(brand=partner.brand, list_price="10.00")
+    declaration = declaration_create(
+        partner=partner, period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), source=Source.FORM
+    )
+    declaration_lines_add(
+        declaration=declaration,
+        rows=[
+            {"gtin": product.gtin, "quantity": "1", "unit_price": "10", "sale_date": "2026-10-02"},
+            {"gtin": product.gtin, "quantity": "1", "unit_price": "100", "sale_date": "2026-10-03"},
+        ],
+    )
+    return declaration_submit(declaration=declaration)
+
+
+def flagged_line(declaration):
+    return DeclarationLine.objects.get(declaration=declaration, status=DeclarationLine.Status.FLAGGED)
+
+
+def test_approving_the_last_flagged_line_validates_the_declaration(submitted, channel_manager):
+    assert submitted.status == Declaration.Status.SUBMITTED and submitted.lines_flagged == 1
+
+    line = line_review(line=flagged_line(submitted), approve=True, user=channel_manager)
+
+    assert line.status == DeclarationLine.Status.ACCEPTED
+    submitted.refresh_from_db()
+    assert (submitted.lines_accepted, submitted.lines_flagged, submitted.lines_rejected) == (2, 0, 0)
+    assert submitted.status == Declaration.Status.VALIDATED and submitted.reviewed_at is not None
+
+
+def test_rejecting_marks_the_declaration_partly_rejected(submitted, brand_admin):
+    line_review(line=flagged_line(submitted), approve=False, user=brand_admin)
+    submitted.refresh_from_db()
+    assert (submitted.lines_accepted, submitted.lines_flagged, submitted.lines_rejected) == (1, 0, 1)
+    assert submitted.status == Declaration.Status.PARTLY_REJECTED
+
+
+def test_a_line_is_reviewed_once(submitted, brand_admin):
+    line = flagged_line(submitted)
+    line_review(line=line, approve=True, user=brand_admin)
+    with pytest.raises(ApplicationError):
+        line_review(line=line, approve=False, user=brand_admin)
+    submitted.refresh_from_db()
+    assert submitted.lines_accepted == 2 and submitted.lines_rejected == 0
+
+
+@pytest.mark.parametrize("who", ["other_brand_admin", "partner_admin"])
+def test_only_the_brands_staff_review(request, submitted, who):
+    if who == "other_brand_admin":
+        user = UserFactory(role=Role.BRAND_ADMIN, brand=BrandFactory(slug="globex3"))
+    else:
+        user = request.getfixturevalue("partner_admin")
+    line = flagged_line(submitted)
+    with pytest.raises(ApplicationError):
+        line_review(line=line, approve=True, user=user)
+    line.refresh_from_db()
+    assert line.status == DeclarationLine.Status.FLAGGED

@@ -1,0 +1,39 @@
+from django.urls import path
+
+from relais.sellout import views
+
+app_name = "sellout"
+
+urlpatterns = [
+    # Partner portal
+    path("portal/declarations/", views.my_declarations, name="my_declarations"),
+    path("portal/declarations/new/", views.declaration_new, name="declaration_new"),
+    path("portal/declarations/<int:declaration_id>/", views.declaration_edit, name="declaration_edit"),
+    path(
+        "portal/declarations/<int:declaration_id>/lines/",
+        views.declaration_line_add,
+        name="declaration_line_add",
+    ),
+    path(
+        "portal/declarations/<int:declaration_id>/submit/",
+        views.declaration_submit_view,
+        name="declaration_submit",
+    ),
+    path("portal/products/search/", views.product_search, name="product_search"),
+    path("portal/imports/upload/", views.import_upload, name="import_upload"),
+    path("portal/imports/<int:import_id>/", views.import_detail, name="import_detail"),
+    path("portal/imports/<int:import_id>/mapping/", views.import_mapping, name="import_mapping"),
+    path("portal/imports/<int:import_id>/result/", views.import_result, name="import_result"),
+    path(
+        "portal/imports/<int:import_id>/rejected.csv", views.import_rejected_csv, name="import_rejected_csv"
+    ),
+    # Brand back office
+    path("brand/declarations/", views.brand_declaration_list, name="brand_declaration_list"),
+    path(
+        "brand/declarations/<int:declaration_id>/",
+        views.brand_declaration_detail,
+        name="brand_declaration_detail",
+    ),
+    path("brand/declarations/lines/<int:line_id>/review/", views.brand_line_review, name="brand_line_review"),
+    path("brand/declarations/export.<str:fmt>", views.brand_lines_export, name="brand_lines_export"),
+]
