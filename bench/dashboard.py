@@ -1,7 +1,7 @@
 """Brand dashboard on the rollups vs a DuckDB full scan of the same lines, measured in the same run.
 
     python -m bench.dashboard                      # SQLite, 1M and 10M lines
-    BENCH_SIZES=200000 python -m bench.dashboard   # smaller
+    BENCH_DASHBOARD_SIZES=200000 python -m bench.dashboard   # smaller
     DB=postgres python -m bench.dashboard          # PostgreSQL (database relais_bench, recreated)
 
 For each size: N sell-out lines are generated (deterministically, by DuckDB) into Parquet; loaded into the line
@@ -321,12 +321,14 @@ def run_size(size: int, folder: Path) -> dict[str, Any]:
 
 
 def run() -> dict:
-    """Run the dashboard benchmark for every size in BENCH_SIZES (default 1M and 10M lines)."""
+    """Run the dashboard benchmark for every size in BENCH_DASHBOARD_SIZES (default 1M and 10M lines)."""
     _setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000000,10000000").split(",") if s.strip()]
+    sizes = [
+        int(s) for s in os.environ.get("BENCH_DASHBOARD_SIZES", "1000000,10000000").split(",") if s.strip()
+    ]
     results = []
     with tempfile.TemporaryDirectory(prefix="relais-bench-") as folder:
         for size in sizes:

@@ -5,7 +5,9 @@ after the current transaction commits, on the configured backend:
 
 - ``inprocess`` (default, demo): a daemon worker thread in this process;
 - ``celery`` (production): the ``relais.core.tasks.run_job`` Celery task;
-- ``eager`` (tests): runs at commit in the calling thread.
+- ``eager`` (tests): runs at commit in the calling thread;
+- ``deferred``: the row stays queued until ``manage.py run_jobs`` (``job_run_queued``) runs it — a worker
+  from cron without a broker, and the benchmarks, which time an import and the work it enqueues apart.
 
 Handlers report progress with ``job_progress`` so pages can show a progress bar.
 
@@ -41,7 +43,7 @@ _queue: queue.Queue[int] = queue.Queue()
 _worker: threading.Thread | None = None
 _worker_lock = threading.Lock()
 _discovered = False
-BACKENDS = frozenset({"inprocess", "celery", "eager"})
+BACKENDS = frozenset({"inprocess", "celery", "eager", "deferred"})
 
 
 def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
@@ -170,6 +172,8 @@ def _dispatch(job_id: int) -> None:
         raise ImproperlyConfigured(f"RELAIS_TASK_BACKEND must be one of {sorted(BACKENDS)}, not {backend!r}")
     if backend == "eager":
         job_run(job_id)
+    elif backend == "deferred":
+        return  # job_run_queued picks it up
     elif backend == "celery":
         # The project's Celery app, explicitly: a bare shared_task would fall back to Celery's default app
         # (an AMQP broker on localhost) in a web process that never imported config.celery.
@@ -201,6 +205,22 @@ def _work_forever() -> None:
             # This thread may idle for hours between jobs: hold no database connection meanwhile.
             connections.close_all()
             _queue.task_done()
+
+
+def job_run_queued(*, limit: int | None = None) -> int:
+    """Run queued jobs now, oldest first, in this thread; returns how many ran (``manage.py run_jobs``)."""
+    ran = 0
+    while limit is None or ran < limit:
+        job_id = (
+            Job.objects.filter(status=Job.Status.QUEUED).order_by("pk").values_list("pk", flat=True).first()
+        )
+        if job_id is None:
+            break
+        # Claim it first, so two run_jobs processes never run the same job.
+        if Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(status=Job.Status.RUNNING):
+            job_run(job_id)
+            ran += 1
+    return ran
 
 
 def job_wait_idle(timeout: float = 30.0) -> None:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.core.errors import ApplicationError
-from relais.core.jobs import job_handler
+from relais.core.jobs import job_enqueue, job_handler
 from relais.core.models import Brand, Job
 from relais.incentives import leaderboard, locks, scoring
 from relais.incentives.models import (
@@ -329,6 +329,7 @@ def points_debit(
 
 
 def _debit_locked(account: PointsAccount, *, amount: int, **fields: Any) -> PointsEntry:
+    _expire_locked(account, now=timezone.now())  # moves ``account`` in memory too
     if account.available < amount:
         raise ApplicationError(
             _("Not enough points: %(available)s available, %(asked)s asked.")
@@ -424,21 +425,31 @@ def points_expire(*, brand: Brand, now: datetime | None = None) -> int:
     total = 0
     for account_id in list(account_ids):
         with transaction.atomic():
-            account = locks.lock_account_by_id(account_id)
-            lots = PointsEntry.objects.filter(
-                account=account, remaining__gt=0, status=EntryStatus.CONFIRMED, expires_at__lte=now
-            ).order_by("expires_at", "id")
-            for lot in lots:
-                entry = _write_debit(
-                    account,
-                    [(lot, lot.remaining)],
-                    kind=Kind.EXPIRE,
-                    reason=_("Points expired on %(date)s") % {"date": lot.expires_at.date().isoformat()},  # type: ignore[union-attr]
-                    idempotency_key=f"expire:{lot.pk}:{lot.amount - lot.remaining}",
-                    user_id=lot.user_id,
-                    challenge_id=lot.challenge_id,
-                )
-                total += -entry.amount if entry else 0
+            total += _expire_locked(locks.lock_account_by_id(account_id), now=now)
+    return total
+
+
+def _expire_locked(account: PointsAccount, *, now: datetime) -> int:
+    """Expire what is left of the account's confirmed lots past their date (the caller holds its lock).
+
+    Run by the daily job and before every debit, so a lot past its date is never spent even when the job
+    has not run yet. Idempotent: the key names the lot and how much of it was already spent.
+    """
+    lots = PointsEntry.objects.filter(
+        account=account, remaining__gt=0, status=EntryStatus.CONFIRMED, expires_at__lte=now
+    ).order_by("expires_at", "id")
+    total = 0
+    for lot in lots:
+        entry = _write_debit(
+            account,
+            [(lot, lot.remaining)],
+            kind=Kind.EXPIRE,
+            reason=_("Points expired on %(date)s") % {"date": lot.expires_at.date().isoformat()},  # type: ignore[union-attr]
+            idempotency_key=f"expire:{lot.pk}:{lot.amount - lot.remaining}",
+            user_id=lot.user_id,
+            challenge_id=lot.challenge_id,
+        )
+        total += -entry.amount if entry else 0
     return total
 
 
@@ -733,6 +744,19 @@ def challenge_score_declaration(*, declaration: Declaration) -> dict[int, dict[s
     for challenge in challenges:
         results[challenge.pk] = _score_for_challenge(challenge, declaration)
     return results
+
+
+def score_enqueue(*, declaration: Declaration) -> Job:
+    """Schedule ``challenge_score_declaration`` as an ``incentives_score`` job, run after commit.
+
+    The sell-out services call it after a declaration is submitted and after each review of its lines.
+    """
+    return job_enqueue(
+        kind="incentives_score",
+        payload={"declaration_id": declaration.pk},
+        brand=declaration.brand,
+        partner=declaration.partner,
+    )
 
 
 @job_handler("incentives_score")

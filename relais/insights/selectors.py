@@ -628,6 +628,7 @@ def feedback_lines(
         DeclarationLine.objects.filter(brand=brand, sale_date__gte=period.start, sale_date__lt=period.stop)
         .exclude(feedback="")
         .exclude(status=DeclarationLine.Status.REJECTED)
+        .exclude(declaration__status=Declaration.Status.DRAFT)
         .select_related("product", "partner")
         .order_by("-sale_date", "-pk")
     )

@@ -111,14 +111,36 @@ def rollup_refresh(
     return dict(stats)
 
 
+def cube_refresh(*, brand: Brand, job: Job | None = None) -> dict[str, int]:
+    """Rebuild the brand's cube, every month, from the partner-grain rollups (which do not change).
+
+    What segment memberships and the partner fields the cube groups by (country, region, kind) feed: a
+    change of those needs no pass over the lines. Idempotent.
+    """
+    ordered = sorted(_months_in_rollups(brand=brand, partner=None))
+    cube_rows = 0
+    for done, month in enumerate(ordered, start=1):
+        with transaction.atomic():
+            Brand.objects.select_for_update().filter(pk=brand.pk).values_list("pk", flat=True).first()
+            cube_rows += _rebuild_cube_month(brand=brand, month=month)
+        if job is not None:
+            job_progress(job, done=done, total=len(ordered))
+    return {"months": len(ordered), "cube_rows": cube_rows}
+
+
 @transaction.atomic
 def _refresh_month(*, brand: Brand, partner: PartnerCompany | None, month: dt.date) -> dict[str, int]:
     # Serialise refreshes of one brand: delete + insert must not interleave with another refresh's.
     Brand.objects.select_for_update().filter(pk=brand.pk).values_list("pk", flat=True).first()
     end = month_next(month)
     line_t, product_t = _table(DeclarationLine), _table(Product)
-    where = "l.brand_id = %s AND l.sale_date >= %s AND l.sale_date < %s AND l.status IN (%s, %s)"
-    params: list[Any] = [brand.pk, month, end, *COUNTED_STATUSES]
+    # A line counts once its declaration is submitted: a draft's lines are the partner's work in progress.
+    drafts_out = f"l.declaration_id IN (SELECT d.id FROM {_table(Declaration)} d WHERE d.brand_id = %s AND d.status <> %s)"  # noqa: S608
+    where = (
+        "l.brand_id = %s AND l.sale_date >= %s AND l.sale_date < %s AND l.status IN (%s, %s) AND "
+        + drafts_out
+    )
+    params: list[Any] = [brand.pk, month, end, *COUNTED_STATUSES, brand.pk, Declaration.Status.DRAFT]
     scoped = SelloutRollup.objects.filter(brand=brand, month=month)
     products = ProductRollup.objects.filter(brand=brand, month=month)
     themes = FeedbackThemeRollup.objects.filter(brand=brand, month=month)
@@ -257,12 +279,18 @@ def rollup_enqueue(
     partner: PartnerCompany | None = None,
     months: Iterable[dt.date] | None = None,
     declaration: Declaration | None = None,
+    cube_only: bool = False,
 ) -> Job:
     """Schedule ``rollup_refresh`` as an ``insights_rollup`` job, run after the current transaction commits.
 
     With ``declaration``, its partner and months are used. This is what the sell-out services call after an
-    import, a submitted declaration or a review.
+    import, a submitted declaration or a review. ``cube_only`` schedules ``cube_refresh`` instead (after a
+    change of segment memberships or of partner fields).
     """
+    if cube_only:
+        return job_enqueue(
+            kind=ROLLUP_JOB_KIND, payload={"brand_id": brand.pk, "cube_only": True}, brand=brand
+        )
     if declaration is not None:
         partner = declaration.partner
         months = declaration_months(declaration=declaration)
@@ -278,6 +306,8 @@ def rollup_enqueue(
 def _rollup_job(job: Job) -> dict[str, Any]:
     payload = job.payload
     brand = Brand.objects.get(pk=payload["brand_id"])
+    if payload.get("cube_only"):
+        return cube_refresh(brand=brand, job=job)
     partner = None
     if payload.get("partner_id"):
         partner = PartnerCompany.objects.get(brand=brand, pk=payload["partner_id"])

@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 from relais.core import validators
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
+from relais.insights.services import rollup_enqueue
 from relais.network.models import PartnerCompany, Segment, SegmentMembership, Site
 from relais.network.selectors import partners_matching_rules, segment_rules_clean
 
 # Partner fields that segment rules read: changing one of them may move the partner between segments.
+# Partner fields the dashboard's cube groups by (relais.insights): a change rebuilds the cube.
+CUBE_FIELDS = {"country", "region", "kind"}
 RULE_SENSITIVE_FIELDS = {
     "kind",
     "organisation",
@@ -100,6 +103,8 @@ def partner_update(*, partner: PartnerCompany, **fields: Any) -> PartnerCompany:
     for field, value in changes.items():
         setattr(partner, field, value)
     partner.save(update_fields=[*changes, "updated_at"])
+    if CUBE_FIELDS & set(changes):
+        rollup_enqueue(brand=partner.brand, cube_only=True)
     if RULE_SENSITIVE_FIELDS & set(changes):
         # Children match "parent" rules through this partner's code, which cannot change here.
         segment_memberships_recompute(brand=partner.brand, partners=[partner])
@@ -294,4 +299,7 @@ def segment_memberships_recompute(
         if scope is None:
             fields["computed_at"] = at
         Segment.objects.filter(pk=seg.pk).update(**fields)
+    if opened or closed:
+        # The dashboard's segment figures group the rollups by membership: rebuild that grouping.
+        rollup_enqueue(brand=brand, cube_only=True)
     return {"opened": opened, "closed": closed, "segments": len(segments)}

@@ -105,7 +105,8 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
                 counts["drafts"] += 1
                 continue
             if result.accepted + result.flagged:
-                declaration_submit(declaration=declaration)
+                # The demo loaders score and rebuild the rollups once, at the end (incentives, insights).
+                declaration_submit(declaration=declaration, enqueue_followups=False)
     return counts
 
 

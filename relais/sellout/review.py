@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from relais.core.errors import ApplicationError
 from relais.sellout.models import Declaration, DeclarationLine
+from relais.sellout.services import declaration_followups_enqueue
 
 if TYPE_CHECKING:
     from relais.accounts.models import User
@@ -29,7 +30,8 @@ def line_review(*, line: DeclarationLine, approve: bool, user: User) -> Declarat
     Brand-scoped: ``user`` must be staff of the line's brand. The declaration row is locked first, then the
     line, so two reviewers of the same declaration queue up and counters stay exact; a line already reviewed
     is refused. When the declaration has no flagged line left it is marked validated (or partly rejected if
-    any line was rejected) with its review time.
+    any line was rejected) with its review time. The declaration's rollups and points follow after commit
+    (``declaration_followups_enqueue``).
     """
     if not user.is_brand_user or user.brand_id != line.brand_id:
         raise ApplicationError(_("This line is not one of your brand's."))
@@ -57,4 +59,6 @@ def line_review(*, line: DeclarationLine, approve: bool, user: User) -> Declarat
         )
         declaration.reviewed_at = timezone.now()
         declaration.save(update_fields=["status", "reviewed_at", "updated_at"])
+    if declaration.status != Declaration.Status.DRAFT:
+        declaration_followups_enqueue(declaration=declaration)
     return locked

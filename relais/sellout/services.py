@@ -27,6 +27,8 @@ from relais.catalog.models import Product
 from relais.core.errors import ApplicationError
 from relais.core.jobs import job_enqueue, job_progress
 from relais.core.models import Job
+from relais.incentives.services import score_enqueue
+from relais.insights.services import rollup_enqueue
 from relais.sellout import tasks  # noqa: F401  (registers the sellout_import job handler)
 from relais.sellout.ingest import dedup, mapping, reader, store, validate
 from relais.sellout.ingest.mapping import FIELD_NAMES, FIELDS, FieldSpec  # noqa: F401  (re-exported)
@@ -168,8 +170,13 @@ def _as_text(value: object) -> str:
 
 
 @transaction.atomic
-def declaration_submit(*, declaration: Declaration, user=None) -> Declaration:
-    """Submit a draft: it becomes ``validated`` at once when no line waits for review, else ``submitted``."""
+def declaration_submit(*, declaration: Declaration, user=None, enqueue_followups: bool = True) -> Declaration:
+    """Submit a draft: it becomes ``validated`` at once when no line waits for review, else ``submitted``.
+
+    Its lines count from now on: the rollups of its months are rebuilt and it is scored in the running
+    challenges, as background jobs after commit (``declaration_followups_enqueue``). ``enqueue_followups``
+    is False only for a loader that rebuilds every rollup and scores everything itself afterwards.
+    """
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.status != Declaration.Status.DRAFT:
         raise ApplicationError(_("This declaration has already been submitted."))
@@ -192,7 +199,17 @@ def declaration_submit(*, declaration: Declaration, user=None) -> Declaration:
             "updated_at",
         ]
     )
+    if enqueue_followups:
+        declaration_followups_enqueue(declaration=declaration)
     return declaration
+
+
+def declaration_followups_enqueue(*, declaration: Declaration) -> None:
+    """After the counted lines of a declaration changed (submitted, a line reviewed): rebuild the rollups of
+    its partner and months (insights) and post, confirm or reverse its points (incentives), as background
+    jobs run after commit. Both are idempotent, so a second call only does the work again."""
+    rollup_enqueue(brand=declaration.brand, declaration=declaration)
+    score_enqueue(declaration=declaration)
 
 
 def _refresh_counters(declaration: Declaration) -> None:

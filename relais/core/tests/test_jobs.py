@@ -234,3 +234,27 @@ def test_throttled_progress_is_written_when_the_job_ends(brand):
     job = job_run(job.pk)
 
     assert (job.progress_done, job.progress_total, job.message) == (50, 50, "50 of 50")
+
+
+# --- deferred: the row waits for manage.py run_jobs ------------------------------------------------------
+
+
+@override_settings(RELAIS_TASK_BACKEND="deferred")
+def test_a_deferred_job_waits_for_run_jobs(django_capture_on_commit_callbacks, brand):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = job_enqueue(kind="test.count_to", payload={"n": 2}, brand=brand)
+        second = job_enqueue(kind="test.count_to", payload={"n": 3}, brand=brand)
+    first.refresh_from_db()
+    assert first.status == Job.Status.QUEUED
+
+    call_command("run_jobs", "--limit", "1")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.result) == (Job.Status.SUCCEEDED, {"counted": 2})
+    assert second.status == Job.Status.QUEUED
+
+    call_command("run_jobs")
+    second.refresh_from_db()
+    assert (second.status, second.progress_done) == (Job.Status.SUCCEEDED, 3)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from relais.core.demo import SEED, demo_load, logins_table
+from relais.core.jobs import job_wait_idle
 
 
 class Command(BaseCommand):
@@ -19,6 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         result = demo_load(seed=options["seed"], log=lambda msg: self.stdout.write(f"  {msg}"))
+        # Jobs the load enqueued (cube refreshes after segment changes) run in this process's worker
+        # thread: let them finish before the command exits.
+        job_wait_idle(timeout=300)
         if result.created:
             counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
             self.stdout.write(

@@ -96,21 +96,44 @@ def test_reverse_of_spent_points_takes_other_lots_then_stops_at_zero(partner, ch
 
 def test_expire_posts_what_is_left_of_expired_lots(partner, check_ledger):
     now = timezone.now()
-    old = credit(partner, 100, expires_at=now - timedelta(days=1))
+    soon = credit(partner, 100, expires_at=now + timedelta(hours=1))
     credit(partner, 40, expires_at=now + timedelta(days=30))
     services.points_debit(
         brand=partner.brand, partner=partner, amount=30, kind="redeem", reason="t", idempotency_key="d"
     )
+    later = now + timedelta(hours=2)
 
-    expired = services.points_expire(brand=partner.brand, now=now)
-    expired_again = services.points_expire(brand=partner.brand, now=now)
+    expired = services.points_expire(brand=partner.brand, now=later)
+    expired_again = services.points_expire(brand=partner.brand, now=later)
 
     assert expired == 70
     assert expired_again == 0
     entry = PointsEntry.objects.get(kind="expire")
     assert entry.amount == -70
-    assert LotAllocation.objects.get(debit=entry).lot_id == old.pk
+    assert LotAllocation.objects.get(debit=entry).lot_id == soon.pk
     assert account_of(partner).balance == 40
+    check_ledger(account_of(partner))
+
+
+def test_a_debit_never_spends_a_lot_past_its_date_even_before_the_expiry_job(partner, check_ledger):
+    now = timezone.now()
+    old = credit(partner, 100, expires_at=now - timedelta(days=1))
+    fresh = credit(partner, 40, expires_at=now + timedelta(days=30))
+
+    debit = services.points_debit(
+        brand=partner.brand, partner=partner, amount=30, kind="redeem", reason="t", idempotency_key="d"
+    )
+
+    assert [a.lot_id for a in LotAllocation.objects.filter(debit=debit)] == [fresh.pk]
+    expiry = PointsEntry.objects.get(kind="expire")
+    assert expiry.amount == -100
+    assert LotAllocation.objects.get(debit=expiry).lot_id == old.pk
+    assert account_of(partner).balance == 10
+    assert services.points_expire(brand=partner.brand, now=now) == 0
+    with pytest.raises(ApplicationError):
+        services.points_debit(
+            brand=partner.brand, partner=partner, amount=11, kind="redeem", reason="t", idempotency_key="e"
+        )
     check_ledger(account_of(partner))
 
 

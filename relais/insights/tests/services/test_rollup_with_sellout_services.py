@@ -54,3 +54,34 @@ def test_totals_follow_submissions_reviews_and_returns(brand, partner, brand_adm
     rollup_after_declaration(declaration=declaration)
     totals = dashboard_totals(brand=brand, period=period)
     assert (totals["units"], totals["amount"]) == counted(brand) == (3, Decimal("59.70"))
+
+
+def test_the_segment_figures_follow_a_change_of_membership(
+    brand, partner, brand_admin, django_capture_on_commit_callbacks
+):
+    from relais.insights.models import CubeDimension, SelloutCube
+    from relais.network.services import partner_update
+    from relais.network.tests.factories import SegmentFactory
+
+    catalogue(brand, count=1, list_price=Decimal("20.00"))
+    belgians = SegmentFactory(brand=brand, rules={"country": ["BE"]})
+    declaration = declaration_create(
+        partner=partner, period_start=dt.date(2026, 10, 1), period_end=dt.date(2026, 10, 31), source="api"
+    )
+    declaration_lines_add(
+        declaration=declaration,
+        rows=[{"gtin": ean13(1), "quantity": 5, "amount": "100.00", "sale_date": "2026-10-03"}],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        declaration_submit(declaration=declaration)
+
+    def segment_units():
+        row = SelloutCube.objects.filter(
+            brand=brand, segment=belgians, dimension=CubeDimension.TOTAL, month=dt.date(2026, 10, 1)
+        ).first()
+        return row.units if row else 0
+
+    assert partner.country != "BE" and segment_units() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_update(partner=partner, country="BE", region="Wallonie")
+    assert segment_units() == 5
