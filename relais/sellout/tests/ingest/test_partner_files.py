@@ -327,3 +327,22 @@ def test_saved_mapping_is_reused_for_the_same_layout(partner, products, tmp_path
     assert proposal.reused_mapping_id == saved.pk
     assert proposal.mapping == chosen
     assert proposal.header_row == 1
+
+
+@pytest.mark.django_db
+def test_a_long_cp1252_file_whose_first_accent_comes_late_keeps_its_accents(partner, products, tmp_path):
+    # An ERP export: thousands of plain ASCII lines, then customer feedback with accents, in cp1252.
+    plain = [
+        f"{1 + i % 28:02d}/10/2026;{ean13(1 + i % 3)};{1 + i % 4};19,90;;FA-{i:06d}" for i in range(12_000)
+    ]
+    tail = [f"29/10/2026;{ean13(4)};1;19,90;Très bien, livré à temps;FA-999999"]
+    path = tmp_path / "export.csv"
+    body = "\r\n".join(["Date;EAN;Quantite;Prix unitaire;Commentaire client;Facture", *plain, *tail]) + "\r\n"
+    path.write_bytes(body.encode("cp1252"))
+    assert path.stat().st_size > 256 * 1024  # past what the reader samples to guess the encoding
+
+    result, sellout_import = run_file(partner, path)
+
+    assert (result.accepted, result.rejected) == (12_001, 0)
+    last = stored_rows(sellout_import)[12_002]
+    assert last.feedback == "Très bien, livré à temps"
