@@ -40,7 +40,11 @@ def line_review(*, line: DeclarationLine, approve: bool, user: User) -> Declarat
     if locked.status != DeclarationLine.Status.FLAGGED:
         raise ApplicationError(_("This line was already reviewed."))
     locked.status = DeclarationLine.Status.ACCEPTED if approve else DeclarationLine.Status.REJECTED
-    locked.save(update_fields=["status"])
+    if not approve:
+        # A rejected line stays on record but no longer holds its sale's key: the partner's corrected line
+        # for the same sale is then counted instead of being taken for a duplicate.
+        locked.dedup_key = f"rejected:{locked.pk}"
+    locked.save(update_fields=["status", "dedup_key"])
 
     counter = "lines_accepted" if approve else "lines_rejected"
     Declaration.objects.filter(pk=declaration.pk).update(

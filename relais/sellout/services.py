@@ -204,6 +204,32 @@ def declaration_submit(*, declaration: Declaration, user=None, enqueue_followups
     return declaration
 
 
+@transaction.atomic
+def declaration_line_remove(*, declaration: Declaration, line_id: int) -> Declaration:
+    """Remove a line from a draft (a typo in the web form, say): its sale may then be declared again.
+
+    Only drafts: a submitted line counts and can only be rejected by the brand. Counters follow.
+    """
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status != Declaration.Status.DRAFT:
+        raise ApplicationError(_("Lines can only be removed from a draft declaration."))
+    deleted, _by_model = DeclarationLine.objects.filter(declaration=declaration, pk=line_id).delete()
+    if not deleted:
+        raise ApplicationError(_("This line is not in this declaration."))
+    _refresh_counters(declaration)
+    declaration.save(update_fields=["lines_accepted", "lines_flagged", "updated_at"])
+    return declaration
+
+
+@transaction.atomic
+def declaration_discard(*, declaration: Declaration) -> None:
+    """Delete a draft and its lines: nothing of it was counted, and its sales may be declared again."""
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status != Declaration.Status.DRAFT:
+        raise ApplicationError(_("Only a draft can be discarded; a submitted declaration stays on record."))
+    declaration.delete()
+
+
 def declaration_followups_enqueue(*, declaration: Declaration) -> None:
     """After the counted lines of a declaration changed (submitted, a line reviewed): rebuild the rollups of
     its partner and months (insights) and post, confirm or reverse its points (incentives), as background

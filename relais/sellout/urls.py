@@ -19,6 +19,16 @@ urlpatterns = [
         views.declaration_submit_view,
         name="declaration_submit",
     ),
+    path(
+        "portal/declarations/<int:declaration_id>/lines/<int:line_id>/remove/",
+        views.declaration_line_remove_view,
+        name="declaration_line_remove",
+    ),
+    path(
+        "portal/declarations/<int:declaration_id>/discard/",
+        views.declaration_discard_view,
+        name="declaration_discard",
+    ),
     path("portal/products/search/", views.product_search, name="product_search"),
     path("portal/imports/upload/", views.import_upload, name="import_upload"),
     path("portal/imports/<int:import_id>/", views.import_detail, name="import_detail"),

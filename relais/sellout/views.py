@@ -34,6 +34,8 @@ from relais.sellout.review import flagged_line_get, line_review
 from relais.sellout.services import (
     FIELDS,
     declaration_create,
+    declaration_discard,
+    declaration_line_remove,
     declaration_lines_add,
     declaration_submit,
     rejected_rows_csv,
@@ -198,6 +200,32 @@ def declaration_submit_view(request: AuthedRequest, declaration_id: int) -> Http
     else:
         messages.success(request, _("Declaration submitted. Thank you!"))
     return redirect("sellout:declaration_edit", declaration_id=declaration.pk)
+
+
+@login_required
+@require_POST
+def declaration_line_remove_view(request: AuthedRequest, declaration_id: int, line_id: int) -> HttpResponse:
+    declaration = _partner_declaration(request, declaration_id)
+    try:
+        declaration_line_remove(declaration=declaration, line_id=line_id)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Line removed."))
+    return redirect("sellout:declaration_edit", declaration_id=declaration.pk)
+
+
+@login_required
+@require_POST
+def declaration_discard_view(request: AuthedRequest, declaration_id: int) -> HttpResponse:
+    declaration = _partner_declaration(request, declaration_id)
+    try:
+        declaration_discard(declaration=declaration)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("sellout:declaration_edit", declaration_id=declaration.pk)
+    messages.success(request, _("Draft discarded."))
+    return redirect("sellout:my_declarations")
 
 
 @login_required

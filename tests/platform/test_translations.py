@@ -89,3 +89,27 @@ def test_the_operator_page_is_french(client, operator, brand):
     assert "Marques sur la plateforme" in html
     assert "Acme Outillage" in html
     assert "Administration" in html
+
+
+APP_TEMPLATE_STRING = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
+
+
+@pytest.mark.parametrize(
+    "app", sorted(p.parent.parent.parent.name for p in ROOT.glob("relais/*/locale/fr/LC_MESSAGES"))
+)
+def test_every_string_of_an_app_has_a_french_translation(app):
+    """Each app's catalogue is complete, and covers every ``{% translate "…" %}`` of the app's templates."""
+    po = ROOT / "relais" / app / "locale/fr/LC_MESSAGES/django.po"
+    with po.open("rb") as po_file:
+        messages = [m for m in read_po(po_file) if m.id]
+    untranslated = [
+        m.id for m in messages if m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string)
+    ]
+    assert not untranslated, f"{po}: {untranslated[:10]}"
+    known = {m.id for m in messages} | set(_catalogue(PROJECT_PO))
+    used = {
+        match[1].replace("%", "%%")  # as makemessages writes a template string's percent sign
+        for template in (ROOT / "relais" / app / "templates").rglob("*.html")
+        for match in APP_TEMPLATE_STRING.findall(template.read_text())
+    }
+    assert not sorted(used - known), f"{app}: strings of its templates missing from {po}"

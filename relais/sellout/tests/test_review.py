@@ -72,3 +72,27 @@ def test_only_the_brands_staff_review(request, submitted, who):
         line_review(line=line, approve=True, user=user)
     line.refresh_from_db()
     assert line.status == DeclarationLine.Status.FLAGGED
+
+
+def test_the_corrected_line_of_a_rejected_sale_counts(submitted, brand_admin, partner):
+    rejected = flagged_line(submitted)
+    line_review(line=rejected, approve=False, user=brand_admin)
+    correction = declaration_create(
+        partner=partner, period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), source=Source.FORM
+    )
+
+    # The same sale (product, date, quantity), now at the right price.
+    result = declaration_lines_add(
+        declaration=correction,
+        rows=[{"gtin": rejected.gtin, "quantity": "1", "unit_price": "10", "sale_date": "2026-10-03"}],
+    )
+
+    assert (result.accepted, result.duplicates) == (1, 0)
+    rejected.refresh_from_db()
+    assert rejected.status == DeclarationLine.Status.REJECTED  # kept on record
+    # ...but the approved sale of the same declaration is still recognised when it comes again.
+    again = declaration_lines_add(
+        declaration=correction,
+        rows=[{"gtin": rejected.gtin, "quantity": "1", "unit_price": "10", "sale_date": "2026-10-02"}],
+    )
+    assert again.duplicates == 1

@@ -179,3 +179,62 @@ def test_line_entry_works_without_javascript(partner_seller, draft, drill):
     assert "quantity" in refused.context["form"].errors
     assert "<html" in refused.content.decode()
     assert DeclarationLine.objects.filter(declaration=draft).count() == 1
+
+
+def test_a_line_removed_from_a_draft_can_be_entered_again(partner_seller, draft, drill):
+    client = login_client(partner_seller)
+    client.post(reverse("sellout:declaration_line_add", args=[draft.pk]), line_post(drill), **HTMX)
+    line = DeclarationLine.objects.get(declaration=draft)
+    page = client.get(reverse("sellout:declaration_edit", args=[draft.pk])).content.decode()
+    assert reverse("sellout:declaration_line_remove", args=[draft.pk, line.pk]) in page
+
+    response = client.post(reverse("sellout:declaration_line_remove", args=[draft.pk, line.pk]))
+
+    assert response.status_code == 302
+    assert not DeclarationLine.objects.filter(declaration=draft).exists()
+    draft.refresh_from_db()
+    assert draft.lines_accepted == 0
+    client.post(reverse("sellout:declaration_line_add", args=[draft.pk]), line_post(drill), **HTMX)
+    assert DeclarationLine.objects.filter(declaration=draft).count() == 1  # not taken for a duplicate
+
+
+def test_a_draft_is_discarded_with_its_lines_but_a_submitted_one_stays(partner_seller, draft, drill):
+    client = login_client(partner_seller)
+    client.post(reverse("sellout:declaration_line_add", args=[draft.pk]), line_post(drill), **HTMX)
+
+    response = client.post(reverse("sellout:declaration_discard", args=[draft.pk]))
+
+    assert response.status_code == 302 and response["Location"] == reverse("sellout:my_declarations")
+    assert not Declaration.objects.filter(pk=draft.pk).exists()
+    assert not DeclarationLine.objects.exists()
+
+    kept = declaration_create(
+        partner=draft.partner, period_start=date(2026, 9, 1), period_end=date(2026, 9, 30), source=Source.FORM
+    )
+    client.post(
+        reverse("sellout:declaration_line_add", args=[kept.pk]),
+        line_post(drill, **{"line-sale_date": "2026-09-12"}),
+        **HTMX,
+    )
+    client.post(reverse("sellout:declaration_submit", args=[kept.pk]))
+    line = DeclarationLine.objects.get(declaration=kept)
+    assert client.post(reverse("sellout:declaration_discard", args=[kept.pk])).status_code == 302
+    assert client.post(reverse("sellout:declaration_line_remove", args=[kept.pk, line.pk])).status_code == 302
+    assert DeclarationLine.objects.filter(pk=line.pk).exists()
+    assert Declaration.objects.get(pk=kept.pk).status != Declaration.Status.DRAFT
+
+
+def test_another_partner_cannot_remove_my_lines(partner_seller, draft, drill, other_partner):
+    from conftest import partner_user
+
+    client = login_client(partner_seller)
+    client.post(reverse("sellout:declaration_line_add", args=[draft.pk]), line_post(drill), **HTMX)
+    line = DeclarationLine.objects.get(declaration=draft)
+    intruder = partner_user(other_partner, email="intruder@other.test", role="partner_admin")
+
+    response = login_client(intruder).post(
+        reverse("sellout:declaration_line_remove", args=[draft.pk, line.pk])
+    )
+
+    assert response.status_code == 404
+    assert DeclarationLine.objects.filter(pk=line.pk).exists()
