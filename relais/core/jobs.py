@@ -20,7 +20,9 @@ elsewhere).
 from __future__ import annotations
 
 import logging
+import os
 import queue
+import socket
 import threading
 import time
 import traceback
@@ -32,6 +34,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
 
 from relais.core.models import Job
 
@@ -92,6 +95,7 @@ def job_progress(job: Job, *, done: int, total: int | None = None, message: str 
         fields["message"] = message[:300]
         job.message = message[:300]
     job.progress_done = done
+    _live[job.pk] = (job.progress_done, job.progress_total, job.message)
     db = connections[Job.objects.db]
     aside = db.in_atomic_block and db.vendor == "postgresql" and _last_aside.get(job.pk, 0.0) is not None
     if aside and _progress_write_aside(job, fields, final=total is not None and done >= total):
@@ -100,6 +104,11 @@ def job_progress(job: Job, *, done: int, total: int | None = None, message: str 
 
 
 PROGRESS_EVERY = 0.25
+# Job id -> (done, total, message) as last reported in this process. A handler holding a write transaction
+# on SQLite cannot show its progress to other connections before commit; the thread runner shares this
+# process with the pages that poll, which read it from here (``job_live``).
+_live: dict[int, tuple[int, int, str]] = {}
+RUNNER_PREFIX = f"{socket.gethostname()}:{os.getpid()}"
 # Job id -> when progress was last written aside; None once the row proved unreachable from outside the
 # handler's transaction (created in it, or locked by it): from then on progress goes through the handler's
 # connection.
@@ -135,8 +144,10 @@ def job_run(job_id: int) -> Job:
     job = Job.objects.get(pk=job_id)
     if job.is_finished:
         return job
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
-    job.status = Job.Status.RUNNING
+    runner = f"{settings.RELAIS_TASK_BACKEND}:{RUNNER_PREFIX}"
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now(), runner=runner)
+    job.status, job.runner = Job.Status.RUNNING, runner
+    _live[job.pk] = (0, 0, "")  # running here: see job_live
     try:
         result = _handler_for(job.kind)(job) or {}
     except Exception as exc:
@@ -155,8 +166,51 @@ def job_run(job_id: int) -> Job:
         )
     finally:
         _last_aside.pop(job.pk, None)
+        _live.pop(job.pk, None)
     job.refresh_from_db()
     return job
+
+
+def job_live(job: Job) -> Job:
+    """The job with the progress its handler last reported in this process, if it runs here (see ``_live``).
+
+    A running job of the thread runner whose process is gone (the server restarted mid-way) is marked
+    failed here, so its page stops waiting and the work can be started again (imports are atomic).
+    """
+    if job.status != Job.Status.RUNNING:
+        return job
+    live = _live.get(job.pk)
+    if live is not None:
+        job.progress_done, job.progress_total, job.message = live
+        return job
+    if _runner_is_gone(job.runner):
+        message = str(_("Interrupted: the server stopped while this ran. Nothing was kept; start it again."))
+        Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, message=message[:300], error=message, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    return job
+
+
+def _runner_is_gone(runner: str) -> bool:
+    """True when an in-process runner's process is known to be dead (same host, no such pid, or this very
+    process but the job is not in its thread). Celery's workers redeliver their own lost jobs."""
+    backend, _sep, where = runner.partition(":")
+    if backend != "inprocess":
+        return False
+    host, _sep, pid_text = where.rpartition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True  # it would be in _live if this process's thread were running it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _progress_fields(job: Job) -> dict[str, Any]:

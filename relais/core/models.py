@@ -63,6 +63,9 @@ class Job(TimeStampedModel):
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who runs it: "inprocess:<host>:<pid>" for the thread runner (so a job whose process died is known as
+    # interrupted), "celery:<host>:<pid>" or "eager:..." otherwise.
+    runner = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

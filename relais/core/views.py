@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from relais.core.jobs import job_live
 from relais.core.models import Brand, Job
 from relais.core.types import AuthedRequest
 
@@ -40,7 +41,7 @@ def job_status(request: AuthedRequest, job_id: int) -> HttpResponse:
         qs = qs.filter(brand_id=user.brand_id)
     elif not user.is_operator:
         raise PermissionDenied
-    job = get_object_or_404(qs, pk=job_id)
+    job = job_live(get_object_or_404(qs, pk=job_id))
     response = render(request, "core/partials/job_progress.html", {"job": job})
     if job.is_finished and request.headers.get("HX-Request"):
         response["HX-Trigger"] = "job-finished"

@@ -512,6 +512,39 @@ def sellout_import_confirm(
 
 
 @transaction.atomic
+def sellout_import_retry(*, sellout_import: SelloutImport, user=None) -> Job:
+    """Run a failed import again, with the mapping and period it was confirmed with.
+
+    An import is atomic, so a failed one (an error, or a server stopped mid-way) left nothing behind.
+    """
+    sellout_import = SelloutImport.objects.select_for_update().get(pk=sellout_import.pk)
+    previous = Job.objects.filter(pk=sellout_import.job_id).first()
+    failed = sellout_import.status == SelloutImport.Status.FAILED or (
+        sellout_import.status == SelloutImport.Status.RUNNING
+        and previous is not None
+        and previous.status == Job.Status.FAILED
+    )
+    if not failed or sellout_import.mapping_id is None:
+        raise ApplicationError(_("Only a failed import can be run again."))
+    SelloutImport.objects.filter(pk=sellout_import.pk).update(
+        status=SelloutImport.Status.MAPPED, error="", updated_at=timezone.now()
+    )
+    job = job_enqueue(
+        kind=IMPORT_JOB_KIND,
+        payload={
+            "sellout_import_id": sellout_import.pk,
+            "period_start": (previous.payload if previous else {}).get("period_start"),
+            "period_end": (previous.payload if previous else {}).get("period_end"),
+        },
+        brand=sellout_import.brand,
+        partner=sellout_import.partner,
+        created_by=user,
+    )
+    SelloutImport.objects.filter(pk=sellout_import.pk).update(job=job)
+    return job
+
+
+@transaction.atomic
 def sellout_import_map(*, sellout_import: SelloutImport, mapping: dict[str, str]) -> ColumnMapping:
     """Check a mapping against the file and save it as the partner's mapping for this layout (no job)."""
     table = _table(sellout_import)

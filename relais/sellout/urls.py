@@ -33,6 +33,7 @@ urlpatterns = [
     path("portal/imports/upload/", views.import_upload, name="import_upload"),
     path("portal/imports/<int:import_id>/", views.import_detail, name="import_detail"),
     path("portal/imports/<int:import_id>/mapping/", views.import_mapping, name="import_mapping"),
+    path("portal/imports/<int:import_id>/retry/", views.import_retry, name="import_retry"),
     path("portal/imports/<int:import_id>/result/", views.import_result, name="import_result"),
     path(
         "portal/imports/<int:import_id>/rejected.csv", views.import_rejected_csv, name="import_rejected_csv"

@@ -42,6 +42,7 @@ from relais.sellout.services import (
     sellout_import_confirm,
     sellout_import_create,
     sellout_import_propose_mapping,
+    sellout_import_retry,
 )
 
 PAGE_SIZE = 50
@@ -389,6 +390,18 @@ def import_result(request: AuthedRequest, import_id: int) -> HttpResponse:
     """htmx: the outcome fragment, fetched when the job's progress bar reports it finished."""
     sellout_import = _partner_import(request, import_id)
     return render(request, "sellout/partials/import_result.html", _import_result_context(sellout_import))
+
+
+@login_required
+@require_POST
+def import_retry(request: AuthedRequest, import_id: int) -> HttpResponse:
+    """Run a failed import again (nothing of the failed run was kept)."""
+    sellout_import = _partner_import(request, import_id)
+    try:
+        sellout_import_retry(sellout_import=sellout_import, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("sellout:import_detail", import_id=sellout_import.pk)
 
 
 @login_required

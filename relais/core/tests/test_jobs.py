@@ -258,3 +258,47 @@ def test_a_deferred_job_waits_for_run_jobs(django_capture_on_commit_callbacks, b
     call_command("run_jobs")
     second.refresh_from_db()
     assert (second.status, second.progress_done) == (Job.Status.SUCCEEDED, 3)
+
+
+# --- what a polling page sees of a running job ------------------------------------------------------------
+
+
+@job_handler("test.progress_then_peek")
+def progress_then_peek(job: Job) -> dict:
+    from relais.core.jobs import job_live
+
+    job_progress(job, done=3, total=10, message="3 of 10")
+    # What another connection sees on SQLite while this handler holds its write transaction: the row as it
+    # was before. The thread runner's pages read the progress from this process instead.
+    Job.objects.filter(pk=job.pk).update(progress_done=0, progress_total=0, message="")
+    seen = job_live(Job.objects.get(pk=job.pk))
+    return {"seen": [seen.progress_done, seen.progress_total, seen.message, seen.status]}
+
+
+def test_a_page_sees_the_progress_a_running_handler_reported_in_this_process(
+    django_capture_on_commit_callbacks, brand
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue(kind="test.progress_then_peek", payload={}, brand=brand)
+
+    job.refresh_from_db()
+    assert job.result == {"seen": [3, 10, "3 of 10", "running"]}
+    assert job.status == Job.Status.SUCCEEDED and job.runner.startswith("eager:")
+
+
+def test_a_job_left_running_by_a_live_process_is_not_taken_for_interrupted(brand):
+    import os
+    import socket
+
+    from relais.core.jobs import job_live
+
+    parent = os.getppid()  # alive: the test runner's parent
+    job = Job.objects.create(
+        kind="test.count_to",
+        brand=brand,
+        status=Job.Status.RUNNING,
+        runner=f"inprocess:{socket.gethostname()}:{parent}",
+    )
+    assert job_live(job).status == Job.Status.RUNNING
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING

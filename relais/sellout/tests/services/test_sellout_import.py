@@ -196,3 +196,51 @@ def test_progress_is_visible_from_another_connection_while_importing_on_postgres
     job.refresh_from_db()
     assert (job.progress_done, job.progress_total) == (7, 7)
     assert job.message == "7 rows read"
+
+
+@pytest.mark.django_db
+def test_an_import_whose_server_died_is_seen_as_failed_and_runs_again_from_its_page(
+    partner, partner_admin, products, tmp_path, django_capture_on_commit_callbacks
+):
+    import socket
+    import subprocess
+
+    from django.urls import reverse
+
+    from conftest import login_client
+
+    sellout_import = sellout_import_create(partner=partner, uploaded_file=csv_file(tmp_path, 7))
+    sellout_import_map(sellout_import=sellout_import, mapping=MAPPING)
+    # The web process that ran it in its worker thread was killed mid-way: its job is left "running".
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    job = Job.objects.create(
+        kind="sellout_import",
+        payload={"sellout_import_id": sellout_import.pk, "period_start": None, "period_end": None},
+        brand=partner.brand,
+        partner=partner,
+        status=Job.Status.RUNNING,
+        runner=f"inprocess:{socket.gethostname()}:{gone.pid}",
+    )
+    SelloutImport.objects.filter(pk=sellout_import.pk).update(job=job, status=SelloutImport.Status.RUNNING)
+    client = login_client(partner_admin)
+
+    progress = client.get(reverse("job_status", args=[job.pk]), HTTP_HX_REQUEST="true")
+
+    assert progress["HX-Trigger"] == "job-finished"
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "Interrupted" in job.message
+    page = client.get(reverse("sellout:import_result", args=[sellout_import.pk])).content.decode()
+    assert 'data-testid="retry-import"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("sellout:import_retry", args=[sellout_import.pk]))
+
+    assert response.status_code == 302
+    sellout_import.refresh_from_db()
+    assert sellout_import.status == SelloutImport.Status.DONE and sellout_import.accepted == 7
+    assert sellout_import.job_id != job.pk
+    assert DeclarationLine.objects.count() == 7
+    # Once done, it is not run again.
+    assert client.post(reverse("sellout:import_retry", args=[sellout_import.pk])).status_code == 302
+    assert DeclarationLine.objects.count() == 7
