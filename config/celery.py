@@ -19,6 +19,11 @@ app.autodiscover_tasks()
 # Daily expiry of points lots past their date (a debit also expires its own account's lots first, so this
 # only makes the ledger show expiries without waiting for the next redemption).
 app.conf.beat_schedule = {
+    # Activity tiers from the last 12 months of sell-out, then segment memberships (and the cube after).
+    "network-refresh": {
+        "task": "relais.network.refresh_every_brand",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "incentives-expire-points": {
         "task": "relais.incentives.expire_points",
         "schedule": crontab(hour=3, minute=15),

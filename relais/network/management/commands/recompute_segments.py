@@ -1,16 +1,17 @@
-"""Recompute segment memberships (historised) for one brand or all active brands: run it nightly from cron,
-after the activity tiers, so segments on activity follow the sell-out."""
+"""Recompute activity tiers, then segment memberships (historised), for one brand or all active brands: the
+nightly pass (Celery beat runs it in production; elsewhere run it nightly from cron), so segments on activity
+follow the sell-out."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
 from relais.core.models import Brand
-from relais.network.services import segment_memberships_recompute
+from relais.network.services import network_refresh
 
 
 class Command(BaseCommand):
-    help = "Recompute the members of every segment (closing and opening stays as partners move)."
+    help = "Recompute activity tiers, then the members of every segment (closing and opening stays)."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--brand", help="slug of one brand (default: every active brand)")
@@ -22,7 +23,8 @@ class Command(BaseCommand):
             if not brands.exists():
                 raise CommandError(f"No brand with the slug {options['brand']!r}.")
         for brand in brands.order_by("slug"):
-            result = segment_memberships_recompute(brand=brand)
+            result = network_refresh(brand=brand)
             self.stdout.write(
-                f"{brand.slug}: {result['segments']} segment(s), {result['opened']} joined, {result['closed']} left"
+                f"{brand.slug}: {result.get('tiers_changed', 0)} tier change(s), {result['segments']} segment(s), "
+                f"{result['opened']} joined, {result['closed']} left"
             )
