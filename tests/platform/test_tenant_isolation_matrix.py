@@ -1,0 +1,231 @@
+"""Tenant isolation of the domains built on the network: sell-out, incentives, insights, API keys, jobs.
+
+The network, catalogue and accounts URLs are in relais/network/tests/views/test_tenant_isolation.py; this
+module lists every object URL of the other apps. Each is opened by a user of another brand (404), by a
+partner user of another company of the same brand and of another brand (404), and — the control — by the
+owner, who must reach it, so a wrong URL cannot pass silently. After each foreign attempt nothing changed.
+"""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from conftest import login_client
+from relais.accounts.models import Role
+from relais.accounts.tests.factories import UserFactory, partner_user
+from relais.api.services import api_key_create
+from relais.core.models import Job
+from relais.incentives import services as incentives
+from relais.incentives.models import RedemptionOrder, Reward
+from relais.incentives.tests.factories import RewardFactory, credit, running_challenge
+from relais.network.tests.factories import PartnerFactory
+from relais.sellout.models import Declaration, DeclarationLine, SelloutImport
+from relais.sellout.services import (
+    declaration_create,
+    declaration_lines_add,
+    declaration_submit,
+    sellout_import_create,
+)
+from relais.sellout.tests.factories import catalogue
+
+pytestmark = pytest.mark.django_db
+
+
+def company(brand, partner, *, products):
+    """One partner's objects: a submitted declaration with a flagged line, a draft, an import, a job, an
+    order, an API key (and the brand's challenge and reward)."""
+    admin = partner_user(partner, role=Role.PARTNER_ADMIN)
+    submitted = declaration_create(
+        partner=partner, period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), source="form"
+    )
+    declaration_lines_add(
+        declaration=submitted,
+        rows=[
+            {"gtin": products[0].gtin, "quantity": "1", "unit_price": "20", "sale_date": "2026-10-02"},
+            {"gtin": products[0].gtin, "quantity": "1", "unit_price": "200", "sale_date": "2026-10-03"},
+        ],
+    )
+    declaration_submit(declaration=submitted, enqueue_followups=False)
+    draft = declaration_create(
+        partner=partner, period_start=date(2026, 11, 1), period_end=date(2026, 11, 30), source="form"
+    )
+    declaration_lines_add(
+        declaration=draft,
+        rows=[{"gtin": products[1].gtin, "quantity": "2", "unit_price": "20", "sale_date": "2026-11-02"}],
+    )
+    folder = Path(tempfile.mkdtemp(prefix="relais-isolation-"))
+    path = folder / "ventes.csv"
+    path.write_text(f"EAN;Qté;Date;Montant\n{products[2].gtin};1;02/10/2026;20,00\n", encoding="utf-8")
+    sellout_import = sellout_import_create(partner=partner, uploaded_file=path)
+    job = Job.objects.create(
+        kind="sellout_import",
+        brand=brand,
+        partner=partner,
+        status=Job.Status.FAILED,
+        runner=f"inprocess:{socket.gethostname()}:1",
+    )
+    challenge = running_challenge(brand, per_unit=10)
+    reward = RewardFactory(brand=brand, points_price=100, stock=5)
+    credit(partner, 500)
+    order = incentives.reward_redeem(
+        partner=partner, reward=reward, quantity=1, user=admin, idempotency_key=f"order-{partner.pk}"
+    )
+    api_key, _text = api_key_create(partner=partner, name="ERP", created_by=admin)
+    return SimpleNamespace(
+        partner=partner,
+        admin=admin,
+        submitted=submitted,
+        flagged=DeclarationLine.objects.get(declaration=submitted, status="flagged"),
+        draft=draft,
+        draft_line=DeclarationLine.objects.get(declaration=draft),
+        sellout_import=sellout_import,
+        job=job,
+        challenge=challenge,
+        reward=reward,
+        order=order,
+        api_key=api_key,
+    )
+
+
+@pytest.fixture
+def products(brand):
+    return catalogue(brand, count=3)
+
+
+@pytest.fixture
+def own(brand, partner, products):
+    return company(brand, partner, products=products)
+
+
+@pytest.fixture
+def sibling(brand, products):
+    return company(brand, PartnerFactory(brand=brand), products=products)
+
+
+@pytest.fixture
+def foreign(other_brand):
+    return company(other_brand, PartnerFactory(brand=other_brand), products=catalogue(other_brand, count=3))
+
+
+# (url name, method, args from the objects); destructive ones last, for the control loop.
+BRAND_OBJECT_URLS = [
+    ("sellout:brand_declaration_detail", "get", lambda o: [o.submitted.pk]),
+    ("incentives:challenge_detail", "get", lambda o: [o.challenge.pk]),
+    ("incentives:rule_add", "post", lambda o: [o.challenge.pk]),
+    ("incentives:reward_edit", "get", lambda o: [o.reward.pk]),
+    ("incentives:reward_edit", "post", lambda o: [o.reward.pk]),
+    ("insights:partner_detail", "get", lambda o: [o.partner.pk]),
+    ("job_status", "get", lambda o: [o.job.pk]),
+    ("incentives:order_action", "post", lambda o: [o.order.pk, "approve"]),
+    ("incentives:challenge_status", "post", lambda o: [o.challenge.pk]),
+    ("sellout:brand_line_review", "post", lambda o: [o.flagged.pk]),
+]
+
+PARTNER_OBJECT_URLS = [
+    ("sellout:declaration_edit", "get", lambda o: [o.submitted.pk]),
+    ("sellout:declaration_edit", "get", lambda o: [o.draft.pk]),
+    ("sellout:import_detail", "get", lambda o: [o.sellout_import.pk]),
+    ("sellout:import_mapping", "get", lambda o: [o.sellout_import.pk]),
+    ("sellout:import_mapping", "post", lambda o: [o.sellout_import.pk]),
+    ("sellout:import_result", "get", lambda o: [o.sellout_import.pk]),
+    ("sellout:import_rejected_csv", "get", lambda o: [o.sellout_import.pk]),
+    ("sellout:import_retry", "post", lambda o: [o.sellout_import.pk]),
+    ("incentives:my_leaderboard", "get", lambda o: [o.challenge.pk]),
+    ("job_status", "get", lambda o: [o.job.pk]),
+    ("sellout:declaration_line_add", "post", lambda o: [o.draft.pk]),
+    ("sellout:declaration_line_remove", "post", lambda o: [o.draft.pk, o.draft_line.pk]),
+    ("incentives:my_redeem", "post", lambda o: [o.reward.pk]),
+    ("apikeys:revoke", "post", lambda o: [o.api_key.pk]),
+    ("sellout:declaration_submit", "post", lambda o: [o.draft.pk]),
+    ("sellout:declaration_discard", "post", lambda o: [o.draft.pk]),
+]
+
+
+# The brand's challenges and rewards, open to each of its (eligible) partners: isolated across brands only.
+BRAND_SHARED = {"incentives:my_leaderboard", "incentives:my_redeem"}
+
+
+def url_id(entry):
+    return f"{entry[1]}-{entry[0]}"
+
+
+def call(client, method, name, args):
+    url = reverse(name, args=args)
+    data = {"kind": "per_line", "points": "5", "status": "closed", "quantity": "1", "name": "Hijack"}
+    return client.get(url) if method == "get" else client.post(url, data, HTTP_IDEMPOTENCY_KEY="hijack")
+
+
+def untouched(objects) -> None:
+    """Nothing of the other company moved."""
+    assert Declaration.objects.get(pk=objects.submitted.pk).status == Declaration.Status.SUBMITTED
+    assert DeclarationLine.objects.get(pk=objects.flagged.pk).status == "flagged"
+    assert Declaration.objects.get(pk=objects.draft.pk).status == Declaration.Status.DRAFT
+    assert DeclarationLine.objects.filter(declaration=objects.draft).count() == 1
+    assert SelloutImport.objects.get(pk=objects.sellout_import.pk).status == SelloutImport.Status.UPLOADED
+    assert RedemptionOrder.objects.get(pk=objects.order.pk).status == RedemptionOrder.Status.REQUESTED
+    assert RedemptionOrder.objects.filter(reward=objects.reward).count() == 1
+    assert Reward.objects.get(pk=objects.reward.pk).name == objects.reward.name
+    assert objects.challenge.rules.count() == 1
+    objects.challenge.refresh_from_db()
+    assert objects.challenge.status == "running"
+    objects.api_key.refresh_from_db()
+    assert objects.api_key.revoked_at is None
+
+
+@pytest.mark.parametrize("role", ["brand_admin", "channel_manager"])
+@pytest.mark.parametrize("entry", BRAND_OBJECT_URLS + PARTNER_OBJECT_URLS, ids=url_id)
+def test_brand_staff_get_404_on_another_brands_objects(request, role, entry, foreign):
+    name, method, args = entry
+    response = call(login_client(request.getfixturevalue(role)), method, name, args(foreign))
+    # Partner-portal URLs refuse brand staff outright (403); the rest miss (404).
+    assert response.status_code in ({404} if entry in BRAND_OBJECT_URLS else {403, 404})
+    untouched(foreign)
+
+
+@pytest.mark.parametrize("entry", BRAND_OBJECT_URLS, ids=url_id)
+def test_control_brand_admin_reaches_own_objects(brand_admin, entry, own):
+    name, method, args = entry
+    assert call(login_client(brand_admin), method, name, args(own)).status_code not in {403, 404}
+
+
+@pytest.mark.parametrize(
+    ("whose", "entry"),
+    [
+        (whose, entry)
+        for whose in ("sibling", "foreign")
+        for entry in PARTNER_OBJECT_URLS + BRAND_OBJECT_URLS
+        if not (whose == "sibling" and entry[0] in BRAND_SHARED)
+    ],
+    ids=lambda value: value if isinstance(value, str) else url_id(value),
+)
+def test_partner_users_get_404_on_other_companies(request, own, entry, whose):
+    name, method, args = entry
+    objects = request.getfixturevalue(whose)
+    response = call(login_client(own.admin), method, name, args(objects))
+    # Back-office URLs refuse partner users outright (403); the job status of others' jobs and the
+    # portal's object URLs miss (404).
+    assert response.status_code in ({404} if entry in PARTNER_OBJECT_URLS else {403, 404})
+    untouched(objects)
+
+
+def test_control_partner_admin_reaches_own_objects(own):
+    client = login_client(own.admin)
+    for name, method, args in PARTNER_OBJECT_URLS:
+        assert call(client, method, name, args(own)).status_code not in {403, 404}, (name, method)
+
+
+def test_a_seller_of_another_brand_cannot_reach_my_objects(own, other_brand):
+    intruder = UserFactory(
+        role=Role.PARTNER_SELLER, brand=other_brand, partner=PartnerFactory(brand=other_brand)
+    )
+    client = login_client(intruder)
+    for name, method, args in PARTNER_OBJECT_URLS:
+        assert call(client, method, name, args(own)).status_code in {403, 404}, (name, method)
+    untouched(own)
