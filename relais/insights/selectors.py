@@ -500,13 +500,13 @@ def partner_best_sellers(*, partner: PartnerCompany, period: Period, limit: int 
 def _partner_totals(
     *, brand_id: int, partner_ids: Any, period: Period, metric: str = "amount_cents"
 ) -> dict[int, int]:
-    rows = (
-        SelloutRollup.objects.filter(
-            brand_id=brand_id, partner_id__in=partner_ids, month__gte=period.start, month__lt=period.stop
-        )
-        .values("partner_id")
-        .annotate(total=Sum(metric))
+    rows = SelloutRollup.objects.filter(
+        brand_id=brand_id, partner_id__in=partner_ids, month__gte=period.start, month__lt=period.stop
     )
+    if metric == "amount_cents":
+        # Amounts only add up in one currency: the brand's (units count whatever the currency).
+        rows = rows.filter(currency=Brand.objects.filter(pk=brand_id).values("currency")[:1])
+    rows = rows.values("partner_id").annotate(total=Sum(metric))
     return {r["partner_id"]: int(r["total"] or 0) for r in rows}
 
 

@@ -256,3 +256,32 @@ def test_the_job_handler_scores_a_declaration(partner, django_capture_on_commit_
     job = Job.objects.get(pk=job.pk)
     assert job.status == "succeeded", job.error
     assert PointsEntry.objects.get().amount == 5
+
+
+def test_a_rule_on_chosen_products_and_a_multiplier_on_one_of_them(partner):
+    from relais.catalog.tests.factories import ProductFactory
+
+    hero, sidekick, other = (ProductFactory(brand=partner.brand, family="Tools") for _ in range(3))
+    challenge = ChallengeFactory(brand=partner.brand)
+    services.challenge_rule_add(
+        challenge=challenge,
+        kind=RuleKind.PER_UNIT,
+        points=Decimal(4),
+        product_gtins=[hero.gtin, sidekick.gtin],
+    )
+    services.challenge_rule_add(
+        challenge=challenge, kind=RuleKind.MULTIPLIER, factor=Decimal(2), product_gtins=[hero.gtin]
+    )
+    declaration = declaration_with_lines(
+        partner,
+        lines=[
+            {"product": hero, "quantity": 3},
+            {"product": sidekick, "quantity": 3},
+            {"product": other, "quantity": 3},
+        ],
+    )
+
+    services.challenge_score_declaration(declaration=declaration)
+
+    points = dict(PointsEntry.objects.values_list("line__product_id", "amount"))
+    assert points == {hero.pk: 24, sidekick.pk: 12}

@@ -75,3 +75,38 @@ def test_progress_counts_validated_lines_and_shows_pending(partner):
     assert progress["validated"] == 50
     assert progress["pending"] == 30
     assert progress["attainment_percent"] == Decimal("25.0")
+
+
+def test_each_partner_gets_its_own_segments_trend(brand):
+    from relais.network.services import segment_memberships_recompute
+    from relais.network.tests.factories import SegmentFactory
+
+    growing = PartnerFactory(brand=brand, country="FR")
+    shrinking = PartnerFactory(brand=brand, country="BE")
+    SegmentFactory(brand=brand, name="France", rules={"country": ["FR"]})
+    SegmentFactory(brand=brand, name="Belgique", rules={"country": ["BE"]})
+    segment_memberships_recompute(brand=brand)
+    # France: 100 units two years back, 300 over the last 12 months (trend 3, clamped to 2).
+    # Belgium: 200 then 150 (trend 0.75). Same quarter last year: 40 units each.
+    for partner, before, recent in ((growing, 100, 260), (shrinking, 200, 110)):
+        declaration_with_lines(
+            partner, lines=[{"quantity": before, "sale_date": date(2024, 6, 10)}], status="validated"
+        )
+        declaration_with_lines(
+            partner, lines=[{"quantity": 40, "sale_date": date(2025, 2, 10)}], status="validated"
+        )
+        declaration_with_lines(
+            partner, lines=[{"quantity": recent, "sale_date": date(2025, 6, 10)}], status="validated"
+        )
+
+    proposals = {
+        p["partner"].pk: p
+        for p in services.objectives_propose(
+            brand=brand, period_start=date(2026, 1, 1), period_end=date(2026, 3, 31), metric="units"
+        )
+    }
+
+    assert proposals[growing.pk]["trend"] == Decimal("2.000")
+    assert proposals[growing.pk]["target"] == Decimal(80)
+    assert proposals[shrinking.pk]["trend"] == Decimal("0.750")
+    assert proposals[shrinking.pk]["target"] == Decimal(30)

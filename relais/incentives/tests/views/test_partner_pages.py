@@ -96,3 +96,29 @@ def test_portal_home_shows_the_points_section(partner_client, partner):
     credit(partner, 1234)
     page = partner_client.get("/portal/").content.decode()
     assert 'data-testid="portal-points"' in page and "1,234" in page
+
+
+def test_my_objectives_show_validated_progress_and_what_is_under_review(
+    partner_client, partner, other_partner
+):
+    from datetime import date
+    from decimal import Decimal
+
+    for who in (partner, other_partner):
+        services.objective_set(
+            brand=partner.brand,
+            partner=who,
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 3, 31),
+            metric="units",
+            target=Decimal(200),
+        )
+    declaration_with_lines(partner, lines=[{"quantity": 50}], status="validated")
+    declaration_with_lines(partner, lines=[{"quantity": 30}], status="submitted")
+
+    response = partner_client.get("/portal/objectives/")
+
+    html = response.content.decode()
+    assert html.count('data-testid="objective"') == 1  # mine only
+    assert '<strong data-testid="objective-percent">25.0 %</strong>' in html
+    assert "50 / 200" in html and "+ 30 under review" in html

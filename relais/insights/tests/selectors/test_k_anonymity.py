@@ -120,3 +120,32 @@ def test_median_excludes_me_and_is_rounded(brand):
     [bench] = partner_benchmarks(partner=me, period=period_clean(brand=brand, start="2026-01", end="2026-01"))
     # The others' median is 103, exactly one partner's figure: shown rounded to two significant figures.
     assert bench["units"] == {"mine": 1000, "median": 100, "quartile": 4}
+
+
+def test_the_amount_benchmark_adds_up_the_brands_currency_only(brand):
+    from decimal import Decimal
+
+    item = product(brand)
+    partners = [PartnerFactory(brand=brand) for _ in range(7)]
+    segment_create(brand=brand, name="Tous", rules={})
+    me, swiss = partners[0], partners[1:4]
+    for p in partners:
+        declaration_with_lines(
+            partner=p,
+            lines=[{"product": item, "quantity": 2, "amount": 100, "sale_date": dt.date(2026, 1, 5)}],
+        )
+    # Half the others also sold in francs: their units count, their francs are not euros.
+    for p in swiss:
+        francs = {"product": item, "quantity": 1, "amount": 90000, "sale_date": dt.date(2026, 1, 6)}
+        declaration_with_lines(partner=p, lines=[{**francs, "currency": "CHF"}])
+    rollup_refresh(brand=brand)
+
+    (entry,) = partner_benchmarks(
+        partner=me, period=period_clean(brand=brand, start="2026-01", end="2026-03")
+    )
+
+    assert entry["available"]
+    assert entry["amount"]["mine"] == Decimal("100.00")
+    assert entry["amount"]["median"] == Decimal("100.00")
+    assert entry["amount"]["quartile"] in {1, 2, 3, 4}
+    assert entry["units"]["median"] == 2  # the others sold 2 or 3 units: median 2.5, shown as a whole unit
