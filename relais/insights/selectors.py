@@ -506,8 +506,8 @@ def _partner_totals(
     if metric == "amount_cents":
         # Amounts only add up in one currency: the brand's (units count whatever the currency).
         rows = rows.filter(currency=Brand.objects.filter(pk=brand_id).values("currency")[:1])
-    rows = rows.values("partner_id").annotate(total=Sum(metric))
-    return {r["partner_id"]: int(r["total"] or 0) for r in rows}
+    totals = rows.values("partner_id").annotate(total=Sum(metric))
+    return {r["partner_id"]: int(r["total"] or 0) for r in totals}
 
 
 def _round_significant(value: float, digits: int = 2) -> float:
