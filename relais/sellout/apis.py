@@ -210,7 +210,7 @@ def declaration_post(request: HttpRequest, payload: DeclarationIn) -> Status[Any
                         extra={"result": _result_out(result)},
                     )
                 if result.accepted or result.flagged:
-                    declaration = declaration_submit(declaration=declaration)
+                    declaration = declaration_submit(declaration=declaration, api_key=request.auth)  # type: ignore[attr-defined]
         return _created(declaration, result)
 
     status, body = idempotent_call(
@@ -273,7 +273,7 @@ def edifact_post(request: HttpRequest) -> Status[Any]:
             text = request.body.decode("utf-8")
         except UnicodeDecodeError:
             text = request.body.decode("latin-1")
-        outcome = edifact_declaration_import(partner=partner, text=text)
+        outcome = edifact_declaration_import(partner=partner, text=text, api_key=request.auth)  # type: ignore[attr-defined]
         return _created(outcome.declaration, outcome.result)
 
     status, body = idempotent_call(

@@ -222,6 +222,7 @@ def edifact_declaration_import(
     partner: PartnerCompany,
     text: str,
     created_by: User | None = None,
+    api_key: Any = None,
     submit: bool = True,
 ) -> EdifactOutcome:
     """Turn an SLSRPT interchange into a declaration of ``partner`` (source EDI) and submit it.
@@ -295,5 +296,5 @@ def edifact_declaration_import(
             # Raising rolls the empty declaration back; the result still tells the sender why.
             raise NothingDeclared(_("No line could be stored; nothing was declared."), result=result)
         if submit:
-            declaration = declaration_submit(declaration=declaration, user=created_by)
+            declaration = declaration_submit(declaration=declaration, user=created_by, api_key=api_key)
     return EdifactOutcome(declaration=declaration, result=result, report=report)

@@ -53,6 +53,13 @@ class Declaration(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Who submitted it: a user of the partner (web form, file, EDIFACT upload), or the API key it came with.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "api.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="declarations"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     # Outcome counters, maintained by the services that add lines or review them.
     lines_accepted = models.PositiveIntegerField(default=0)

@@ -170,12 +170,15 @@ def _as_text(value: object) -> str:
 
 
 @transaction.atomic
-def declaration_submit(*, declaration: Declaration, user=None, enqueue_followups: bool = True) -> Declaration:
+def declaration_submit(
+    *, declaration: Declaration, user=None, api_key=None, enqueue_followups: bool = True
+) -> Declaration:
     """Submit a draft: it becomes ``validated`` at once when no line waits for review, else ``submitted``.
 
     Its lines count from now on: the rollups of its months are rebuilt and it is scored in the running
     challenges, as background jobs after commit (``declaration_followups_enqueue``). ``enqueue_followups``
-    is False only for a loader that rebuilds every rollup and scores everything itself afterwards.
+    is False only for a loader that rebuilds every rollup and scores everything itself afterwards. ``user``
+    (or, through the API, ``api_key``) is recorded as who submitted it.
     """
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.status != Declaration.Status.DRAFT:
@@ -184,6 +187,10 @@ def declaration_submit(*, declaration: Declaration, user=None, enqueue_followups
     if declaration.lines_accepted + declaration.lines_flagged == 0:
         raise ApplicationError(_("The declaration has no line to submit."))
     declaration.submitted_at = timezone.now()
+    declaration.submitted_by = (
+        user if user is not None and user.partner_id == declaration.partner_id else None
+    )
+    declaration.api_key = api_key
     if declaration.lines_flagged:
         declaration.status = Declaration.Status.SUBMITTED
     else:
@@ -193,6 +200,8 @@ def declaration_submit(*, declaration: Declaration, user=None, enqueue_followups
         update_fields=[
             "status",
             "submitted_at",
+            "submitted_by",
+            "api_key",
             "reviewed_at",
             "lines_accepted",
             "lines_flagged",
@@ -660,7 +669,7 @@ def _import_atomic(
         declaration.period_start = period_start or engine.min_date or today
         declaration.period_end = period_end or engine.max_date or today
         declaration.save(update_fields=["period_start", "period_end", "updated_at"])
-        declaration_submit(declaration=declaration)
+        declaration_submit(declaration=declaration, user=sellout_import.created_by)
     if not column_mapping.options.get("decimal"):
         column_mapping.options = {**column_mapping.options, **engine.options}
     column_mapping.last_used_at = timezone.now()

@@ -464,7 +464,10 @@ def brand_declaration_list(request: AuthedRequest) -> HttpResponse:
 def brand_declaration_detail(request: AuthedRequest, declaration_id: int) -> HttpResponse:
     brand = access_brand_staff(request.user)
     declaration = (
-        _declarations(brand=brand).select_related("partner", "site").filter(pk=declaration_id).first()
+        _declarations(brand=brand)
+        .select_related("partner", "site", "submitted_by", "api_key")
+        .filter(pk=declaration_id)
+        .first()
     )
     if declaration is None:
         raise Http404

@@ -212,3 +212,35 @@ def test_an_overlong_idempotency_key_is_refused(api, product):
     assert response.status_code == 400
     assert "255" in response.json()["detail"]
     assert not Declaration.objects.exists()
+
+
+def test_the_brand_sees_which_api_key_declared_and_which_user_submitted(
+    api, partner, product, channel_manager
+):
+    from datetime import date
+
+    from conftest import login_client, partner_user
+    from relais.sellout.services import declaration_create, declaration_lines_add, declaration_submit
+
+    by_api = Declaration.objects.get(pk=post(api, declaration_body(product)).json()["id"])
+    seller = partner_user(
+        partner, email="lea@martin.test", role="partner_seller", first_name="Léa", last_name="Roux"
+    )
+    by_hand = declaration_create(
+        partner=partner, period_start=date(2026, 9, 1), period_end=date(2026, 9, 30), source=Source.FORM
+    )
+    declaration_lines_add(
+        declaration=by_hand,
+        rows=[{"gtin": product.gtin, "quantity": 1, "unit_price": "20.00", "sale_date": "2026-09-05"}],
+    )
+    declaration_submit(declaration=by_hand, user=seller)
+
+    client = login_client(channel_manager)
+    api_page = client.get(f"/brand/declarations/{by_api.pk}/").content.decode()
+    hand_page = client.get(f"/brand/declarations/{by_hand.pk}/").content.decode()
+
+    assert by_api.api_key is not None and by_api.submitted_by is None
+    assert f"through the API key “{by_api.api_key.name}”" in api_page
+    by_hand.refresh_from_db()
+    assert by_hand.submitted_by == seller
+    assert "by Léa Roux" in hand_page
