@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: a brand with one user per role, and a second brand to isolate from."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -16,6 +17,14 @@ def _default_language():
     # language active in this thread; reset it so English assertions in later tests stay true.
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The login throttle counts failures per IP in the cache: every test starts from an empty one.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

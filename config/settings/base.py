@@ -117,8 +117,11 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
-# Login rate limiting: attempts per (e-mail, IP) within the window.
+# Login rate limiting: failed attempts within the window per (e-mail, IP), per e-mail from any IP, and per IP
+# for any e-mail (relais.accounts.services.login_is_throttled).
 RELAIS_LOGIN_MAX_ATTEMPTS = 5
+RELAIS_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT = 20
+RELAIS_LOGIN_MAX_ATTEMPTS_PER_IP = 50
 RELAIS_LOGIN_WINDOW_SECONDS = 15 * 60
 
 SESSION_COOKIE_HTTPONLY = True

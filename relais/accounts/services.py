@@ -85,28 +85,45 @@ def user_set_active(*, user: User, by: User, is_active: bool) -> User:
     return user
 
 
-def _throttle_key(email: str, ip: str) -> str:
-    return f"login-fail:{email.strip().lower()}:{ip}"
+def _throttle_counters(email: str, ip: str) -> list[tuple[str, int]]:
+    """The failure counters a login attempt moves, each with its limit within the window: the (e-mail, IP)
+    pair (a person mistyping), the e-mail from any IP (one account attacked from many addresses) and the IP
+    for any e-mail (one address trying many accounts)."""
+    account = email.strip().lower()
+    return [
+        (f"login-fail:{account}:{ip}", settings.RELAIS_LOGIN_MAX_ATTEMPTS),
+        (f"login-fail-account:{account}", settings.RELAIS_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT),
+        (f"login-fail-ip:{ip}", settings.RELAIS_LOGIN_MAX_ATTEMPTS_PER_IP),
+    ]
 
 
 def login_is_throttled(*, email: str, ip: str) -> bool:
-    return cache.get(_throttle_key(email, ip), 0) >= settings.RELAIS_LOGIN_MAX_ATTEMPTS
+    """True when any of the attempt's counters reached its limit (see ``_throttle_counters``)."""
+    counters = _throttle_counters(email, ip)
+    counts = cache.get_many([key for key, _limit in counters])
+    return any(counts.get(key, 0) >= limit for key, limit in counters)
 
 
 def login_failure_record(*, email: str, ip: str) -> int:
-    """Count a failed login for (e-mail, IP); the counter expires with the window."""
-    key = _throttle_key(email, ip)
-    if cache.add(key, 1, timeout=settings.RELAIS_LOGIN_WINDOW_SECONDS):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.RELAIS_LOGIN_WINDOW_SECONDS)
-        return 1
+    """Count a failed login on each counter; the counters expire with the window. Returns the (e-mail, IP)
+    count."""
+    counts = []
+    for key, _limit in _throttle_counters(email, ip):
+        if cache.add(key, 1, timeout=settings.RELAIS_LOGIN_WINDOW_SECONDS):
+            counts.append(1)
+            continue
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=settings.RELAIS_LOGIN_WINDOW_SECONDS)
+            counts.append(1)
+    return counts[0]
 
 
 def login_failures_clear(*, email: str, ip: str) -> None:
-    cache.delete(_throttle_key(email, ip))
+    """A successful login clears the person's own counter only: an attack on the account or from the
+    address is still counted."""
+    cache.delete(_throttle_counters(email, ip)[0][0])
 
 
 # --- invitations ------------------------------------------------------------------------------------

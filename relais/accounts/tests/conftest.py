@@ -1,9 +1,0 @@
-import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def _clear_throttle_cache():
-    cache.clear()
-    yield
-    cache.clear()
