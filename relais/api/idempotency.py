@@ -6,7 +6,9 @@
 - concurrent first use: the key is reserved by an INSERT under a unique constraint, committed before the work
   starts, so the second request sees the reservation and gets a 409 "still in progress" (never the work twice).
 
-If the work raises, the reservation is removed, so the client can retry with the same key.
+If the work raises, the reservation is removed, so the client can retry with the same key. If the process
+died mid-way (no exception to catch), the reservation is abandoned: after ``IDEMPOTENCY_LEASE`` the next
+request with the key takes it over (the work had been rolled back with its transaction).
 
 Call it outside any open transaction (django-ninja views are not wrapped in one here): the reservation must
 commit on its own before the work starts, or a concurrent request could not see it.
@@ -43,6 +45,9 @@ if TYPE_CHECKING:
     from relais.network.models import PartnerCompany
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+# A reservation without a response after this long belongs to a request whose process died: longer than any
+# request may run (the web server's timeout), far shorter than the TTL.
+IDEMPOTENCY_LEASE = timedelta(minutes=5)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 
@@ -100,6 +105,19 @@ def idempotent_call(
     if len(key) > MAX_KEY_LENGTH:
         raise ApplicationError(_("The Idempotency-Key header must be at most 255 characters."))
     record, created = _reserve(partner=partner, key=key, request_hash=request_hash)
+    if (
+        not created
+        and record is not None
+        and record.status_code is None
+        and record.request_hash == request_hash
+        and record.created_at < timezone.now() - IDEMPOTENCY_LEASE
+    ):
+        # Abandoned by a dead process: take it over, once (the conditional delete lets one taker through).
+        taken, _details = IdempotencyRecord.objects.filter(
+            pk=record.pk, status_code__isnull=True, created_at=record.created_at
+        ).delete()
+        if taken:
+            record, created = _reserve(partner=partner, key=key, request_hash=request_hash)
     if record is None:  # the clashing row expired and was removed between our INSERT and SELECT
         raise IdempotencyConflict(_("A request with this Idempotency-Key is being processed; retry shortly."))
     if not created:

@@ -95,3 +95,21 @@ def test_using_a_key_forgets_the_partners_expired_keys(partner, other_partner):
         (partner.pk, "new"),
         (other_partner.pk, "old"),
     }
+
+
+def test_a_reservation_abandoned_by_a_dead_process_is_taken_over_after_the_lease(partner):
+    from relais.api.idempotency import IDEMPOTENCY_LEASE
+
+    # The process serving the first request died after reserving the key: no response was stored.
+    IdempotencyRecord.objects.create(brand=partner.brand, partner=partner, key="k1", request_hash="h1")
+    IdempotencyRecord.objects.update(created_at=timezone.now() - IDEMPOTENCY_LEASE - timedelta(seconds=1))
+    work = Counter()
+
+    assert idempotent_call(partner=partner, key="k1", request_hash="h1", run=work) == (201, {"n": 1})
+    assert idempotent_call(partner=partner, key="k1", request_hash="h1", run=work) == (201, {"n": 1})
+    assert work.calls == 1
+    # ...but never by another request with the same key.
+    IdempotencyRecord.objects.create(brand=partner.brand, partner=partner, key="k2", request_hash="h1")
+    IdempotencyRecord.objects.filter(key="k2").update(created_at=timezone.now() - IDEMPOTENCY_LEASE * 2)
+    with pytest.raises(IdempotencyConflict):
+        idempotent_call(partner=partner, key="k2", request_hash="other", run=work)
