@@ -113,6 +113,18 @@ def _context():
     return brand, PartnerCompany.objects.get(brand=brand, code=PARTNER_CODE)
 
 
+def _bench_declaration(brand, partner):
+    """An empty declaration for the lines a baseline writes (the import creates its own)."""
+    from django.utils import timezone
+
+    from relais.sellout.models import Declaration
+
+    today = timezone.localdate()
+    return Declaration.objects.create(
+        brand=brand, partner=partner, period_start=today, period_end=today, source="file"
+    )
+
+
 def _empty_lines() -> None:
     from django.db import connection
 
@@ -161,10 +173,8 @@ def run_import(path: Path) -> dict:
 def _prepared_batches(path: Path, limit: int | None = None):
     """The very rows the import stores, batch by batch (prepared outside any timing)."""
     import polars as pl
-    from django.db import transaction
 
     from relais.sellout.ingest import dedup, mapping, reader, store, validate
-    from relais.sellout.models import Declaration
     from relais.sellout.services import _catalogue
 
     brand, partner = _context()
@@ -173,14 +183,7 @@ def _prepared_batches(path: Path, limit: int | None = None):
     selection = {name: f"c{table.headers.index(header)}" for name, header in proposal.mapping.items()}
     from django.utils import timezone
 
-    with transaction.atomic():
-        declaration = Declaration.objects.create(
-            brand=brand,
-            partner=partner,
-            period_start=timezone.localdate(),
-            period_end=timezone.localdate(),
-            source="file",
-        )
+    declaration = _bench_declaration(brand, partner)
     rules = validate.Rules(catalogue=_catalogue(brand.pk), currency="EUR", today=timezone.localdate())
     occurrences = dedup.Occurrences()
     produced = 0
@@ -260,24 +263,16 @@ def run_orm_import(path: Path, sample: int, atomic: bool) -> dict:
     from decimal import Decimal, InvalidOperation
 
     from django.db import transaction
-    from django.utils import timezone
     from stdnum import ean
 
     from relais.catalog.models import Product
     from relais.sellout.ingest.dedup import KEY_LENGTH, KEY_VERSION
-    from relais.sellout.models import Declaration, DeclarationLine, ImportRowError, SelloutImport
+    from relais.sellout.models import DeclarationLine, ImportRowError, SelloutImport
 
     brand, partner = _context()
     _empty_lines()
-    with transaction.atomic():
-        declaration = Declaration.objects.create(
-            brand=brand,
-            partner=partner,
-            period_start=timezone.localdate(),
-            period_end=timezone.localdate(),
-            source="file",
-        )
-        sellout_import = SelloutImport.objects.create(brand=brand, partner=partner, declaration=declaration)
+    declaration = _bench_declaration(brand, partner)
+    sellout_import = SelloutImport.objects.create(brand=brand, partner=partner, declaration=declaration)
     seen: dict[str, int] = {}
     rows = 0
     start = time.perf_counter()

@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from relais.core.models import Job
+from relais.core.models import Brand, Job
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +77,14 @@ def job_enqueue(*, kind: str, payload: dict[str, Any], brand=None, partner=None,
     job = Job.objects.create(kind=kind, payload=payload, brand=brand, partner=partner, created_by=created_by)
     transaction.on_commit(lambda: _dispatch(job.pk))
     return job
+
+
+def job_enqueue_every_brand(*, kind: str) -> int:
+    """Enqueue one job of ``kind`` per active brand (the periodic tasks); returns how many."""
+    brands = list(Brand.objects.filter(is_active=True))
+    for brand in brands:
+        job_enqueue(kind=kind, payload={}, brand=brand)
+    return len(brands)
 
 
 def job_progress(job: Job, *, done: int, total: int | None = None, message: str = "") -> None:

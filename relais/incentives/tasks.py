@@ -5,11 +5,7 @@ from celery import shared_task
 
 @shared_task(name="relais.incentives.expire_points", ignore_result=True)
 def expire_points_every_brand() -> int:
-    """Enqueue the ``incentives_expire`` job of every active brand; returns how many were enqueued."""
-    from relais.core.jobs import job_enqueue
-    from relais.core.models import Brand
+    """Enqueue the ``incentives_expire`` job of every active brand."""
+    from relais.core.jobs import job_enqueue_every_brand
 
-    brands = list(Brand.objects.filter(is_active=True))
-    for brand in brands:
-        job_enqueue(kind="incentives_expire", payload={}, brand=brand)
-    return len(brands)
+    return job_enqueue_every_brand(kind="incentives_expire")

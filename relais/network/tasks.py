@@ -6,10 +6,6 @@ from celery import shared_task
 @shared_task(name="relais.network.refresh_every_brand", ignore_result=True)
 def network_refresh_every_brand() -> int:
     """Enqueue the nightly ``network_refresh`` job (tiers, then segments) of every active brand."""
-    from relais.core.jobs import job_enqueue
-    from relais.core.models import Brand
+    from relais.core.jobs import job_enqueue_every_brand
 
-    brands = list(Brand.objects.filter(is_active=True))
-    for brand in brands:
-        job_enqueue(kind="network_refresh", payload={}, brand=brand)
-    return len(brands)
+    return job_enqueue_every_brand(kind="network_refresh")

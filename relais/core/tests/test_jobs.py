@@ -302,3 +302,25 @@ def test_a_job_left_running_by_a_live_process_is_not_taken_for_interrupted(brand
     assert job_live(job).status == Job.Status.RUNNING
     job.refresh_from_db()
     assert job.status == Job.Status.RUNNING
+
+
+# --- the periodic tasks Celery beat sends -----------------------------------------------------------------
+
+
+def test_the_periodic_tasks_enqueue_one_job_per_active_brand(
+    django_capture_on_commit_callbacks, brand, other_brand
+):
+    from relais.incentives.tasks import expire_points_every_brand
+    from relais.network.tasks import network_refresh_every_brand
+
+    other_brand.is_active = False
+    other_brand.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert expire_points_every_brand() == 1
+        assert network_refresh_every_brand() == 1
+
+    jobs = Job.objects.filter(kind__in=["incentives_expire", "network_refresh"])
+    assert sorted((j.kind, j.brand_id, j.status) for j in jobs) == [
+        ("incentives_expire", brand.pk, Job.Status.SUCCEEDED),
+        ("network_refresh", brand.pk, Job.Status.SUCCEEDED),
+    ]
