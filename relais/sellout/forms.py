@@ -131,6 +131,9 @@ class LineForm(forms.Form):
             data["gtin"] = data["product_search"].strip()
         return data
 
+    # Set by the "it is another sale" button shown when the line looked like one already declared.
+    another_sale = forms.BooleanField(required=False, widget=forms.HiddenInput())
+
     def as_row(self) -> dict[str, object]:
         data = self.cleaned_data
         return {name: str(data.get(name) or "").strip() for name in self.ROW_FIELDS if data.get(name)}

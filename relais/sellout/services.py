@@ -121,12 +121,18 @@ def declaration_create(
 
 @transaction.atomic
 def declaration_lines_add(
-    *, declaration: Declaration, rows: list[dict[str, object]], first_row_number: int = 1
+    *,
+    declaration: Declaration,
+    rows: list[dict[str, object]],
+    first_row_number: int = 1,
+    another_sale: bool = False,
 ) -> IngestResult:
     """Check and store lines given as dicts of canonical fields (raw text or typed values).
 
     The same checks, double-counting rule and bulk write as files. Rows are numbered from
-    ``first_row_number`` in errors. Lines are added to draft declarations only.
+    ``first_row_number`` in errors. Lines are added to draft declarations only. With ``another_sale`` (the
+    partner confirmed it on the web form) the lines already in this declaration count as earlier
+    occurrences: an identical sale entered again is a second sale, not a duplicate.
     """
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.status != Declaration.Status.DRAFT:
@@ -139,9 +145,26 @@ def declaration_lines_add(
         default_decimal=".",
         period=(declaration.period_start, declaration.period_end),
     )
+    if another_sale:
+        engine.occurrences.seed(_declared_bases(declaration))
     result = engine.run_batch(frame, raw_columns=None)
     engine.finish()
     return result
+
+
+def _declared_bases(declaration: Declaration) -> pl.Series:
+    """``dedup.key_bases`` of the lines already in a declaration."""
+    stored = list(
+        DeclarationLine.objects.filter(declaration=declaration).values_list(
+            "gtin", "sale_date", "quantity", "invoice_ref"
+        )
+    )
+    frame = pl.DataFrame(
+        stored,
+        schema={"gtin": pl.String, "sale_date": pl.Date, "quantity": pl.Int64, "invoice_ref": pl.String},
+        orient="row",
+    )
+    return dedup.key_bases(frame, partner_id=declaration.partner_id)
 
 
 def _rows_frame(rows: list[dict[str, object]], first_row_number: int) -> pl.DataFrame:

@@ -152,7 +152,12 @@ def declaration_line_add(request: AuthedRequest, declaration_id: int) -> HttpRes
     if form.is_valid():
         row = form.as_row()
         try:
-            result = declaration_lines_add(declaration=declaration, rows=[row], first_row_number=1)
+            result = declaration_lines_add(
+                declaration=declaration,
+                rows=[row],
+                first_row_number=1,
+                another_sale=form.cleaned_data.get("another_sale", False),
+            )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -185,6 +190,7 @@ def declaration_line_add(request: AuthedRequest, declaration_id: int) -> HttpRes
             "form": form,
             "added_line": added_line,
             "duplicate_message": duplicate_message,
+            "offer_another_sale": bool(duplicate_message) and not form.cleaned_data.get("another_sale"),
             "is_draft": True,
         },
     )

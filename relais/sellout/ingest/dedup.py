@@ -39,6 +39,11 @@ class Occurrences:
     def __init__(self) -> None:
         self.seen = pl.Series("_h", [], dtype=pl.UInt64)
 
+    def seed(self, base: pl.Series) -> None:
+        """Count lines already declared (``key_bases`` of them) as earlier occurrences."""
+        if base.len():
+            self.seen = pl.concat([self.seen, base.hash(seed=7).alias("_h")]).sort()
+
     def number(self, base: pl.Series) -> pl.Series:
         """Occurrence index (0, 1, 2...) of each line among identical ones, this batch and earlier ones."""
         hashes = base.hash(seed=7).alias("_h")
@@ -70,13 +75,9 @@ class Occurrences:
         return occurrence
 
 
-def with_dedup_keys(
-    lines: pl.DataFrame, *, partner_id: int, occurrences: Occurrences | None = None
-) -> pl.DataFrame:
-    """Add ``dedup_key`` to typed lines (gtin, sale_date, quantity, invoice_ref)."""
-    if lines.height == 0:
-        return lines.with_columns(pl.lit("").alias("dedup_key"))
-    base = lines.select(
+def key_bases(lines: pl.DataFrame, *, partner_id: int) -> pl.Series:
+    """The key of each line without its occurrence: what makes two lines the same sale."""
+    return lines.select(
         pl.concat_str(
             [
                 pl.lit(f"{KEY_VERSION}|{partner_id}"),
@@ -88,6 +89,15 @@ def with_dedup_keys(
             separator="|",
         ).alias("base")
     )["base"]
+
+
+def with_dedup_keys(
+    lines: pl.DataFrame, *, partner_id: int, occurrences: Occurrences | None = None
+) -> pl.DataFrame:
+    """Add ``dedup_key`` to typed lines (gtin, sale_date, quantity, invoice_ref)."""
+    if lines.height == 0:
+        return lines.with_columns(pl.lit("").alias("dedup_key"))
+    base = key_bases(lines, partner_id=partner_id)
     occurrence = (occurrences or Occurrences()).number(base)
     full = base + "|" + occurrence.cast(pl.String)
     sha256 = hashlib.sha256

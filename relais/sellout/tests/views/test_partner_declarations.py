@@ -238,3 +238,40 @@ def test_another_partner_cannot_remove_my_lines(partner_seller, draft, drill, ot
 
     assert response.status_code == 404
     assert DeclarationLine.objects.filter(pk=line.pk).exists()
+
+
+def test_an_identical_sale_to_another_customer_is_added_once_confirmed(partner_seller, draft, drill):
+    client = login_client(partner_seller)
+    url = reverse("sellout:declaration_line_add", args=[draft.pk])
+    data = line_post(drill)  # no invoice number: the same product, date and quantity look like one sale
+    client.post(url, data, **HTMX)
+
+    looks_twice = client.post(url, data, **HTMX)
+
+    html = looks_twice.content.decode()
+    assert 'data-testid="line-duplicate"' in html and 'data-testid="another-sale"' in html
+    assert DeclarationLine.objects.filter(declaration=draft).count() == 1
+    confirmed = client.post(url, {**data, "line-another_sale": "1"}, **HTMX)
+    assert 'data-testid="line-added"' in confirmed.content.decode()
+    client.post(url, {**data, "line-another_sale": "1"}, **HTMX)
+    assert DeclarationLine.objects.filter(declaration=draft).count() == 3
+    keys = set(DeclarationLine.objects.filter(declaration=draft).values_list("dedup_key", flat=True))
+    assert len(keys) == 3
+
+
+def test_confirming_does_not_count_a_sale_of_another_declaration_twice(partner_seller, draft, drill, partner):
+    client = login_client(partner_seller)
+    data = line_post(drill)
+    client.post(reverse("sellout:declaration_line_add", args=[draft.pk]), data, **HTMX)
+    client.post(reverse("sellout:declaration_submit", args=[draft.pk]))
+    again = declaration_create(
+        partner=partner, period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), source=Source.FORM
+    )
+
+    response = client.post(
+        reverse("sellout:declaration_line_add", args=[again.pk]), {**data, "line-another_sale": "1"}, **HTMX
+    )
+
+    html = response.content.decode()
+    assert 'data-testid="line-duplicate"' in html and 'data-testid="another-sale"' not in html
+    assert not DeclarationLine.objects.filter(declaration=again).exists()
