@@ -32,6 +32,7 @@ from relais.incentives.forms import (
     RuleForm,
 )
 from relais.incentives.models import Challenge, ChallengeRule, RedemptionOrder
+from relais.insights.selectors import challenge_impact
 
 # ---------------------------------------------------------------------------------------------------- brand
 
@@ -120,6 +121,8 @@ def challenge_detail(request: AuthedRequest, challenge_id: int) -> HttpResponse:
     partner_names = dict(brand.partners.filter(pk__in=top_ids).values_list("pk", "name"))  # type: ignore[attr-defined]
     for row in context["leaderboard"]:
         row["name"] = partner_names.get(row["partner_id"], "")
+    if challenge.status in {challenge.Status.RUNNING, challenge.Status.CLOSED}:
+        context["impact"] = challenge_impact(challenge=challenge)
     return render(request, "incentives/challenge_detail.html", context)
 
 

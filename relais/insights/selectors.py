@@ -687,3 +687,85 @@ def line_segments(*, brand: Brand, partner_ids: list[int]) -> dict[int, list[str
 
 def themes_of(text: str) -> list[str]:
     return [theme_label(t) for t in feedback_themes(text)]
+
+
+# --- what a challenge changed (brand) ---------------------------------------------------------------------
+
+
+def _group_figures(*, brand: Brand, partner_ids: set[int], months: list[dt.date]) -> dict[str, int]:
+    """Units, amount (brand currency, cents) and partners sharing sell-out, of a group over some months."""
+    if not partner_ids or not months:
+        return {"units": 0, "amount_cents": 0, "sharing": 0}
+    rows = SelloutRollup.objects.filter(
+        brand=brand, partner_id__in=partner_ids, month__gte=months[0], month__lte=months[-1]
+    )
+    sums = rows.aggregate(u=Sum("units"), a=Sum("amount_cents", filter=Q(currency=brand.currency)))
+    sharing = rows.filter(lines__gt=0).values("partner_id").distinct().count()
+    return {"units": int(sums["u"] or 0), "amount_cents": int(sums["a"] or 0), "sharing": sharing}
+
+
+def _growth(now: int, before: int) -> Decimal | None:
+    return ((Decimal(now) - before) * 100 / before).quantize(Decimal("0.1")) if before else None
+
+
+def challenge_impact(*, challenge: Any) -> dict[str, Any]:
+    """What a challenge changed: the sell-out and the data sharing of its participants over the months of the
+    challenge against the same months a year earlier, next to the partners outside it (the control group,
+    when the challenge targets segments), and the points it cost per extra 100 of sell-out.
+
+    Read from the rollups; participants are the partners eligible at some point of the challenge period.
+    """
+    from relais.incentives.models import Challenge
+    from relais.incentives.services import period_bounds
+
+    assert isinstance(challenge, Challenge)
+    brand = challenge.brand
+    months, month = [], month_start(challenge.period_start)
+    while month <= challenge.period_end:
+        months.append(month)
+        month = month_next(month)
+    before = [m.replace(year=m.year - 1) for m in months]
+    active = set(PartnerCompany.objects.filter(brand=brand, is_active=True).values_list("pk", flat=True))
+    if challenge.segments.exists():
+        start, end = period_bounds(challenge.period_start, challenge.period_end)
+        participants = active & set(
+            SegmentMembership.objects.filter(segment__in=challenge.segments.all(), valid_from__lt=end)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+            .values_list("partner_id", flat=True)
+        )
+    else:
+        participants = active
+    groups = {"participants": participants, "others": active - participants}
+    out: dict[str, Any] = {"months": months, "currency": brand.currency, "groups": {}}
+    for name, ids in groups.items():
+        during = _group_figures(brand=brand, partner_ids=ids, months=months)
+        earlier = _group_figures(brand=brand, partner_ids=ids, months=before)
+        out["groups"][name] = {
+            "partners": len(ids),
+            "amount": _cents(during["amount_cents"]),
+            "amount_before": _cents(earlier["amount_cents"]),
+            "amount_growth": _growth(during["amount_cents"], earlier["amount_cents"]),
+            "units": during["units"],
+            "units_before": earlier["units"],
+            "sharing": during["sharing"],
+            "sharing_before": earlier["sharing"],
+            "sharing_percent": round(100 * during["sharing"] / len(ids)) if ids else 0,
+            "sharing_percent_before": round(100 * earlier["sharing"] / len(ids)) if ids else 0,
+        }
+    mine, control = out["groups"]["participants"], out["groups"]["others"]
+    out["has_control"] = bool(control["partners"])
+    # Extra sell-out: what the participants sold beyond last year's level, grown like the control group's.
+    control_growth = (control["amount_growth"] or Decimal(0)) if out["has_control"] else Decimal(0)
+    expected = mine["amount_before"] * (1 + control_growth / 100)
+    extra = (mine["amount"] - expected).quantize(Decimal("0.01"))
+    out["extra_amount"] = extra
+    out["lift_points"] = (
+        (mine["amount_growth"] - control["amount_growth"]).quantize(Decimal("0.1"))
+        if out["has_control"] and mine["amount_growth"] is not None and control["amount_growth"] is not None
+        else None
+    )
+    out["points"] = challenge.points_posted
+    out["points_per_100_extra"] = (
+        (Decimal(challenge.points_posted) * 100 / extra).quantize(Decimal("0.1")) if extra > 0 else None
+    )
+    return out
