@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -788,34 +789,79 @@ def _line_rows(declaration: Declaration, challenge: Challenge) -> list[dict[str,
     return [dict(row) for row in rows]
 
 
-@transaction.atomic
-def _score_for_challenge(challenge: Challenge, declaration: Declaration) -> dict[str, int]:
-    challenge = locks.lock_challenge(challenge.pk)
-    result = {"posted": 0, "reversed": 0, "cut": 0, "confirmed": 0}
-    if challenge.status != Challenge.Status.RUNNING:
-        return result
-    if not challenge_is_partner_eligible(challenge=challenge, partner_id=declaration.partner_id):
-        return result
-    seller_id = None
-    if challenge.beneficiary == Challenge.Beneficiary.SELLER and declaration.created_by_id:
-        from relais.accounts.models import Role, User
+SCORE_CHUNK = 5000
 
-        seller = User.objects.filter(pk=declaration.created_by_id, partner_id=declaration.partner_id).first()
-        if seller is not None and seller.role == Role.PARTNER_SELLER:
-            seller_id = seller.pk
-    account = locks.lock_account(
-        brand_id=declaration.brand_id, partner_id=declaration.partner_id, user_id=seller_id
+
+def _line_chunks(declaration: Declaration, challenge: Challenge) -> Iterator[list[dict[str, Any]]]:
+    """The declaration's lines in the challenge period, as dicts, ``SCORE_CHUNK`` at a time (keyset paging)."""
+    rows = (
+        DeclarationLine.objects.filter(
+            declaration=declaration,
+            sale_date__gte=challenge.period_start,
+            sale_date__lte=challenge.period_end,
+        )
+        .order_by("id")
+        .values("id", "status", "quantity", "amount", "channel", "gtin", "customer_type", "feedback")
+        .annotate(family=F("product__family"))
     )
-    reviewed = declaration.status in REVIEWED
-    rules = list(challenge.rules.filter(is_current=True))
-    lines = _line_rows(declaration, challenge)
+    last = 0
+    while True:
+        chunk: list[dict[str, Any]] = [dict(row) for row in rows.filter(id__gt=last)[:SCORE_CHUNK]]
+        if not chunk:
+            return
+        yield chunk
+        last = int(chunk[-1]["id"])
+
+
+class _QualityTally:
+    """What the declaration-quality bonus looks at, counted over the chunks of lines."""
+
+    def __init__(self) -> None:
+        self.has_online = self.has_in_store = False
+        self.kept = self.with_customer_type = self.with_feedback = self.rejected = 0
+
+    def add(self, lines: list[dict[str, Any]]) -> None:
+        for line in lines:
+            if line["status"] == DeclarationLine.Status.REJECTED:
+                self.rejected += 1
+                continue
+            self.kept += 1
+            self.has_online = self.has_online or line["channel"] == "online"
+            self.has_in_store = self.has_in_store or line["channel"] == "in_store"
+            self.with_customer_type += bool(line["customer_type"])
+            self.with_feedback += bool((line["feedback"] or "").strip())
+
+    def facts(self, declaration: Declaration) -> scoring.QualityFacts:
+        return scoring.QualityFacts(
+            submitted_on=timezone.localdate(declaration.submitted_at) if declaration.submitted_at else None,
+            period_end=declaration.period_end,
+            has_online=self.has_online,
+            has_in_store=self.has_in_store,
+            lines=self.kept,
+            lines_with_customer_type=self.with_customer_type,
+            lines_with_feedback=self.with_feedback,
+            rejected_or_duplicate=declaration.lines_rejected + declaration.lines_duplicate + self.rejected,
+        )
+
+
+def _score_chunk(
+    challenge: Challenge,
+    declaration: Declaration,
+    account: PointsAccount,
+    rules: list[ChallengeRule],
+    lines: list[dict[str, Any]],
+    reviewed: bool,
+    seller_id: int | None,
+    expires_at: datetime,
+    result: dict[str, int],
+) -> None:
+    """Reverse, post and confirm the points of one chunk of lines (the caller holds the locks)."""
+    ids = [line["id"] for line in lines]
     existing_keys = set(
         PointsEntry.objects.filter(
-            brand_id=declaration.brand_id, declaration=declaration, challenge=challenge
+            brand_id=declaration.brand_id, challenge=challenge, line_id__in=ids
         ).values_list("idempotency_key", flat=True)
     )
-    expires_at = timezone.now() + timedelta(days=challenge.points_validity_days)
-
     # 1. Rejected lines give their points back (by new entries).
     rejected_ids = [line["id"] for line in lines if line["status"] == DeclarationLine.Status.REJECTED]
     if rejected_ids:
@@ -896,20 +942,51 @@ def _score_for_challenge(challenge: Challenge, declaration: Declaration) -> dict
     if reviewed:
         # 3. Accepted lines can no longer be rejected: their points are confirmed.
         accepted_ids = [line["id"] for line in lines if line["status"] == DeclarationLine.Status.ACCEPTED]
-        result["confirmed"] = _confirm_locked(
+        result["confirmed"] += _confirm_locked(
             account,
             PointsEntry.objects.filter(
                 challenge=challenge, declaration=declaration, line_id__in=accepted_ids
             ),
         )
+
+
+@transaction.atomic
+def _score_for_challenge(challenge: Challenge, declaration: Declaration) -> dict[str, int]:
+    challenge = locks.lock_challenge(challenge.pk)
+    result = {"posted": 0, "reversed": 0, "cut": 0, "confirmed": 0}
+    if challenge.status != Challenge.Status.RUNNING:
+        return result
+    if not challenge_is_partner_eligible(challenge=challenge, partner_id=declaration.partner_id):
+        return result
+    seller_id = None
+    if challenge.beneficiary == Challenge.Beneficiary.SELLER and declaration.created_by_id:
+        from relais.accounts.models import Role, User
+
+        seller = User.objects.filter(pk=declaration.created_by_id, partner_id=declaration.partner_id).first()
+        if seller is not None and seller.role == Role.PARTNER_SELLER:
+            seller_id = seller.pk
+    account = locks.lock_account(
+        brand_id=declaration.brand_id, partner_id=declaration.partner_id, user_id=seller_id
+    )
+    reviewed = declaration.status in REVIEWED
+    rules = list(challenge.rules.filter(is_current=True))
+    expires_at = timezone.now() + timedelta(days=challenge.points_validity_days)
+    tally = _QualityTally()
+    # Lines are scored a chunk at a time, so a declaration of a million lines holds a few thousand in memory.
+    for lines in _line_chunks(declaration, challenge):
+        tally.add(lines)
+        _score_chunk(challenge, declaration, account, rules, lines, reviewed, seller_id, expires_at, result)
+
+    if reviewed:
         # 4. The quality bonus, once per declaration and quality rule.
+        facts = tally.facts(declaration)
         for rule in rules:
             if rule.kind != RuleKind.QUALITY_BONUS:
                 continue
             key = f"quality:c{challenge.pk}:r{rule.key}:d{declaration.pk}"
-            if key in existing_keys:
+            if PointsEntry.objects.filter(brand_id=declaration.brand_id, idempotency_key=key).exists():
                 continue
-            points, met = scoring.quality_points(rule, _quality_facts(declaration, lines))
+            points, met = scoring.quality_points(rule, facts)
             if points <= 0:
                 continue
             bonus = points_credit(
@@ -931,20 +1008,9 @@ def _score_for_challenge(challenge: Challenge, declaration: Declaration) -> dict
 
 
 def _quality_facts(declaration: Declaration, lines: list[dict[str, Any]]) -> scoring.QualityFacts:
-    kept = [line for line in lines if line["status"] != DeclarationLine.Status.REJECTED]
-    submitted_on = timezone.localdate(declaration.submitted_at) if declaration.submitted_at else None
-    return scoring.QualityFacts(
-        submitted_on=submitted_on,
-        period_end=declaration.period_end,
-        has_online=any(line["channel"] == "online" for line in kept),
-        has_in_store=any(line["channel"] == "in_store" for line in kept),
-        lines=len(kept),
-        lines_with_customer_type=sum(1 for line in kept if line["customer_type"]),
-        lines_with_feedback=sum(1 for line in kept if (line["feedback"] or "").strip()),
-        rejected_or_duplicate=declaration.lines_rejected
-        + declaration.lines_duplicate
-        + sum(1 for line in lines if line["status"] == DeclarationLine.Status.REJECTED),
-    )
+    tally = _QualityTally()
+    tally.add(lines)
+    return tally.facts(declaration)
 
 
 def challenge_close(*, challenge: Challenge) -> dict[str, int]:

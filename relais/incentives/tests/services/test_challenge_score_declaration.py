@@ -285,3 +285,58 @@ def test_a_rule_on_chosen_products_and_a_multiplier_on_one_of_them(partner):
 
     points = dict(PointsEntry.objects.values_list("line__product_id", "amount"))
     assert points == {hero.pk: 24, sidekick.pk: 12}
+
+
+def _score_twice_with_a_rejection(partner, monkeypatch, chunk):
+    """Score a declaration of five lines under a tight budget, reject one line, score again; the ledger."""
+    monkeypatch.setattr(services, "SCORE_CHUNK", chunk)
+    challenge = running_challenge(partner.brand, per_unit=10, budget=95)
+    services.challenge_rule_add(
+        challenge=challenge, kind=RuleKind.QUALITY_BONUS, points=Decimal(10), params={"on_time_days": 5}
+    )
+    declaration = declaration_with_lines(
+        partner,
+        lines=[
+            {"quantity": 1, "channel": "online", "customer_type": "b2b", "feedback": "kit 18V"},
+            {"quantity": 2},
+            {"quantity": 3},
+            {"quantity": 4},
+            {"quantity": 5, "channel": "online"},
+        ],
+        submitted_at=timezone.make_aware(datetime(2026, 2, 3, 9, 0)),
+    )
+    services.challenge_score_declaration(declaration=declaration)
+    lines = list(declaration.lines.order_by("id"))
+    validate(declaration, reject_line=lines[1])
+    services.challenge_score_declaration(declaration=declaration)
+    challenge.refresh_from_db()
+    account = PointsAccount.objects.get(partner=partner)
+    mine = PointsEntry.objects.filter(partner=partner, challenge=challenge)
+    entries = [
+        (lines.index(e.line) if e.line else None, e.kind, e.amount, e.status)
+        for e in mine.select_related("line").order_by("kind", "line_id", "amount")
+    ]
+    ledger = sum(mine.values_list("amount", flat=True))
+    return (
+        entries,
+        (account.balance, account.provisional, ledger),
+        (challenge.points_posted, challenge.points_cut),
+    )
+
+
+def test_scoring_a_chunk_at_a_time_gives_the_same_ledger(partner, monkeypatch):
+    from relais.network.tests.factories import PartnerFactory
+
+    whole = _score_twice_with_a_rejection(partner, monkeypatch, chunk=5000)
+
+    for chunk in (1, 2, 3):  # each time another partner and challenge, so the runs do not mix
+        assert (
+            _score_twice_with_a_rejection(PartnerFactory(brand=partner.brand), monkeypatch, chunk=chunk)
+            == whole
+        )
+
+    entries, (balance, provisional, ledger), (posted, cut) = whole
+    assert (1, "reverse", -20, "confirmed") in entries  # the rejected second line gave its 20 back
+    assert (3, "earn", 35, "confirmed") in entries  # the budget cut the fourth line by 5
+    assert balance == ledger and provisional == 0
+    assert cut >= 5
