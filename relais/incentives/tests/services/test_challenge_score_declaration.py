@@ -336,6 +336,7 @@ def test_scoring_a_chunk_at_a_time_gives_the_same_ledger(partner, monkeypatch):
         )
 
     entries, (balance, provisional, ledger), (posted, cut) = whole
+    assert posted <= 95  # never past the budget
     assert (1, "reverse", -20, "confirmed") in entries  # the rejected second line gave its 20 back
     assert (3, "earn", 35, "confirmed") in entries  # the budget cut the fourth line by 5
     assert balance == ledger and provisional == 0
