@@ -755,9 +755,11 @@ def challenge_impact(*, challenge: Any) -> dict[str, Any]:
     mine, control = out["groups"]["participants"], out["groups"]["others"]
     out["has_control"] = bool(control["partners"])
     # Extra sell-out: what the participants sold beyond last year's level, grown like the control group's.
+    # Without last year's figures there is nothing to measure the change against.
+    out["comparable"] = mine["amount_before"] > 0
     control_growth = (control["amount_growth"] or Decimal(0)) if out["has_control"] else Decimal(0)
     expected = mine["amount_before"] * (1 + control_growth / 100)
-    extra = (mine["amount"] - expected).quantize(Decimal("0.01"))
+    extra = (mine["amount"] - expected).quantize(Decimal("0.01")) if out["comparable"] else None
     out["extra_amount"] = extra
     out["lift_points"] = (
         (mine["amount_growth"] - control["amount_growth"]).quantize(Decimal("0.1"))
@@ -766,6 +768,8 @@ def challenge_impact(*, challenge: Any) -> dict[str, Any]:
     )
     out["points"] = challenge.points_posted
     out["points_per_100_extra"] = (
-        (Decimal(challenge.points_posted) * 100 / extra).quantize(Decimal("0.1")) if extra > 0 else None
+        (Decimal(challenge.points_posted) * 100 / extra).quantize(Decimal("0.1"))
+        if extra is not None and extra > 0
+        else None
     )
     return out

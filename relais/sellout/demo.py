@@ -1,4 +1,4 @@
-"""Twelve months of sell-out for the demo brand, declared through the same path as real partners.
+"""Eighteen months of sell-out for the demo brand (so this year compares with the last), declared through the same path as real partners.
 
 Most partners declare every month (a few skip months, some never declare); web-oriented partners sell
 mostly online; about 2 % of lines are returns, a handful are priced far from the list price (flagged for
@@ -15,13 +15,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from relais.accounts.models import User
 from relais.catalog.models import Product
 from relais.core.models import Brand
 from relais.network.models import Channel, PartnerCompany, PartnerKind
 from relais.sellout.models import Source
 from relais.sellout.services import declaration_create, declaration_lines_add, declaration_submit
 
-MONTHS = 12
+MONTHS = 18
 FEEDBACK = [
     "Client très satisfait de l'autonomie de la batterie.",
     "Le client trouve la notice peu claire.",
@@ -57,12 +58,16 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
         Product.objects.filter(brand=brand, is_active=True, list_price__isnull=False).order_by("gtin")
     )
     partners = list(PartnerCompany.objects.filter(brand=brand, is_active=True).order_by("code"))
+    # The partners whose people have demo logins declare every period: their pages show a full history.
+    with_logins = set(
+        User.objects.filter(brand=brand, partner__isnull=False).values_list("partner_id", flat=True)
+    )
     if not products or not partners:
         return {"declarations": 0, "lines": 0}
     counts = {"declarations": 0, "lines": 0, "flagged": 0, "drafts": 0, "partners_declaring": 0}
     months = _month_starts(today)
     for partner in partners:
-        if rng.random() < 0.15:  # some partners never declare
+        if rng.random() < 0.15 and partner.pk not in with_logins:  # some partners never declare
             continue
         counts["partners_declaring"] += 1
         size = rng.choice([4, 8, 12, 20, 35])  # lines per month: small resellers to big distributors
@@ -70,7 +75,7 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
         b2b = partner.kind in {PartnerKind.DISTRIBUTOR, PartnerKind.WHOLESALER, PartnerKind.AGENT}
         with_invoices = rng.random() < 0.6
         assortment = rng.sample(products, k=min(len(products), rng.randint(8, 40)))
-        regularity = rng.choice([1.0, 1.0, 0.9, 0.6])
+        regularity = 1.0 if partner.pk in with_logins else rng.choice([1.0, 1.0, 0.9, 0.6])
         # Distributors and wholesalers declare monthly, the others quarterly (three months at a time).
         step = 1 if b2b or size >= 20 else 3
         for first in range(0, len(months), step):

@@ -78,6 +78,13 @@ class LedgerMachine(RuleBasedStateMachine):
         key = f"order-{self.order_keys}"
         account = self.account()
         available = account.available if account else 0
+        if account is not None:
+            # A debit first expires the account's confirmed lots already past their date (at the real time).
+            available -= sum(
+                PointsEntry.objects.filter(
+                    account=account, status="confirmed", remaining__gt=0, expires_at__lte=timezone.now()
+                ).values_list("remaining", flat=True)
+            )
         known = RedemptionOrder.objects.filter(partner=self.partner, idempotency_key=key).first()
         try:
             order = services.reward_redeem(

@@ -79,3 +79,22 @@ def test_the_challenge_page_shows_what_it_changed(brand, brand_admin):
     assert 'data-testid="challenge-impact"' in html
     assert 'data-testid="impact-participants-growth">+20.0 %' in html
     assert 'data-testid="impact-others"' not in html  # every partner takes part: no control group
+
+
+def test_without_last_years_figures_nothing_is_claimed(brand, brand_admin):
+    item = product(brand)
+    partner = PartnerFactory(brand=brand)
+    challenge = ChallengeFactory(
+        brand=brand, period_start=dt.date(2026, 3, 1), period_end=dt.date(2026, 3, 31)
+    )
+    challenge.points_posted = 50
+    challenge.save()
+    sold(partner, item, 120, dt.date(2026, 3, 10))
+    rollup_refresh(brand=brand)
+
+    impact = challenge_impact(challenge=challenge)
+
+    assert not impact["comparable"]
+    assert impact["extra_amount"] is None and impact["points_per_100_extra"] is None
+    html = login_client(brand_admin).get(f"/brand/challenges/{challenge.pk}/").content.decode()
+    assert 'data-testid="impact-not-comparable"' in html and 'data-testid="impact-cost"' not in html
