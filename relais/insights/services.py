@@ -135,12 +135,16 @@ def _refresh_month(*, brand: Brand, partner: PartnerCompany | None, month: dt.da
     end = month_next(month)
     line_t, product_t = _table(DeclarationLine), _table(Product)
     # A line counts once its declaration is submitted: a draft's lines are the partner's work in progress.
-    drafts_out = f"l.declaration_id IN (SELECT d.id FROM {_table(Declaration)} d WHERE d.brand_id = %s AND d.status <> %s)"  # noqa: S608
+    # Correlated EXISTS, not "declaration_id IN (...)": with an IN list SQLite drives the scan from the
+    # (declaration, status) index over every line of the brand instead of the month's date range (5x slower).
+    drafts_out = (
+        f"EXISTS (SELECT 1 FROM {_table(Declaration)} d WHERE d.id = l.declaration_id AND d.status <> %s)"  # noqa: S608
+    )
     where = (
         "l.brand_id = %s AND l.sale_date >= %s AND l.sale_date < %s AND l.status IN (%s, %s) AND "
         + drafts_out
     )
-    params: list[Any] = [brand.pk, month, end, *COUNTED_STATUSES, brand.pk, Declaration.Status.DRAFT]
+    params: list[Any] = [brand.pk, month, end, *COUNTED_STATUSES, Declaration.Status.DRAFT]
     scoped = SelloutRollup.objects.filter(brand=brand, month=month)
     products = ProductRollup.objects.filter(brand=brand, month=month)
     themes = FeedbackThemeRollup.objects.filter(brand=brand, month=month)
