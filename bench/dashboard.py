@@ -293,7 +293,9 @@ def run_size(size: int, folder: Path) -> dict[str, Any]:
     # cube. dashboard_data adds network coverage (from the declarations) and the segment breakdown.
     same = ["month", "family", "channel", "country", "region", "kind"]
     charts_s = _timed(lambda: _breakdowns(brand=brand, period=period, segment=None, dimensions=same))
-    charts_segment_s = _timed(lambda: _breakdowns(brand=brand, period=period, segment=segment, dimensions=same))
+    charts_segment_s = _timed(
+        lambda: _breakdowns(brand=brand, period=period, segment=segment, dimensions=same)
+    )
     scan_s = _timed(lambda: _duck_dashboard(duck, path, start="2026-01-01", stop="2027-01-01", kind=None))
     scan_segment_s = _timed(
         lambda: _duck_dashboard(duck, path, start="2026-01-01", stop="2027-01-01", kind="reseller")

@@ -117,7 +117,8 @@ def _declaration_page(
     lines = (
         DeclarationLine.objects.filter(brand_id=declaration.brand_id, declaration=declaration)
         .select_related("product")
-        .order_by("-pk")
+        # A file's lines in the file's order (they are stored by key); the form's (row 1 each) newest first.
+        .order_by("source_row", "-pk")
     )
     return render(
         request,
