@@ -775,8 +775,9 @@ def _incentives_expire_job(job: Job) -> dict[str, Any]:
     return {"expired": points_expire(brand=brand)}
 
 
-def _line_rows(declaration: Declaration, challenge: Challenge) -> list[dict[str, Any]]:
-    rows = (
+def _line_values(declaration: Declaration, challenge: Challenge) -> QuerySet[Any, Any]:
+    """What scoring reads of the declaration's lines in the challenge period, in id order."""
+    return (
         DeclarationLine.objects.filter(
             declaration=declaration,
             sale_date__gte=challenge.period_start,
@@ -786,7 +787,10 @@ def _line_rows(declaration: Declaration, challenge: Challenge) -> list[dict[str,
         .values("id", "status", "quantity", "amount", "channel", "gtin", "customer_type", "feedback")
         .annotate(family=F("product__family"))
     )
-    return [dict(row) for row in rows]
+
+
+def _line_rows(declaration: Declaration, challenge: Challenge) -> list[dict[str, Any]]:
+    return [dict(row) for row in _line_values(declaration, challenge)]
 
 
 SCORE_CHUNK = 5000
@@ -794,16 +798,7 @@ SCORE_CHUNK = 5000
 
 def _line_chunks(declaration: Declaration, challenge: Challenge) -> Iterator[list[dict[str, Any]]]:
     """The declaration's lines in the challenge period, as dicts, ``SCORE_CHUNK`` at a time (keyset paging)."""
-    rows = (
-        DeclarationLine.objects.filter(
-            declaration=declaration,
-            sale_date__gte=challenge.period_start,
-            sale_date__lte=challenge.period_end,
-        )
-        .order_by("id")
-        .values("id", "status", "quantity", "amount", "channel", "gtin", "customer_type", "feedback")
-        .annotate(family=F("product__family"))
-    )
+    rows = _line_values(declaration, challenge)
     last = 0
     while True:
         chunk: list[dict[str, Any]] = [dict(row) for row in rows.filter(id__gt=last)[:SCORE_CHUNK]]
