@@ -42,37 +42,39 @@ class Occurrences:
     def seed(self, base: pl.Series) -> None:
         """Count lines already declared (``key_bases`` of them) as earlier occurrences."""
         if base.len():
-            self.seen = pl.concat([self.seen, base.hash(seed=7).alias("_h")]).sort()
+            seeded = base.hash(seed=7).alias("_h").sort().to_frame()
+            self.seen = self.seen.to_frame().merge_sorted(seeded, key="_h").to_series()
 
     def number(self, base: pl.Series) -> pl.Series:
         """Occurrence index (0, 1, 2...) of each line among identical ones, this batch and earlier ones."""
         hashes = base.hash(seed=7).alias("_h")
-        # Index within each run of equal hashes, in row order: sorted by (hash, row), a run starts where the
-        # hash changes. (A window function gave a row order that was not always the input's.)
+        # Worked in hash order: the index within each run of equal hashes (a run starts where the hash
+        # changes; sorted by (hash, row) so row order breaks ties), plus how many were seen in earlier
+        # batches — looked up with sorted queries, which walk the seen column in order instead of jumping
+        # around it (the lookups of the fortieth batch of a 4M-line file went from ~190 ms to ~20 ms).
         position = pl.int_range(pl.len(), dtype=pl.Int64)
-        within = (
-            pl.DataFrame({"_h": hashes, "_r": pl.int_range(len(hashes), dtype=pl.Int64, eager=True)})
-            .sort(["_h", "_r"])
-            .with_columns(
-                (
-                    position
-                    - pl.when(pl.col("_h") != pl.col("_h").shift(1))
-                    .then(position)
-                    .otherwise(None)
-                    .forward_fill()
-                    .fill_null(0)
-                ).alias("_occ")
-            )
-            .sort("_r")
+        ordered = pl.DataFrame(
+            {"_h": hashes, "_r": pl.int_range(len(hashes), dtype=pl.Int64, eager=True)}
+        ).sort(["_h", "_r"])
+        ordered = ordered.with_columns(
+            (
+                position
+                - pl.when(pl.col("_h") != pl.col("_h").shift(1))
+                .then(position)
+                .otherwise(None)
+                .forward_fill()
+                .fill_null(0)
+            ).alias("_occ")
         )
-        occurrence = within["_occ"]
         if self.seen.len():
-            before = self.seen.search_sorted(hashes, side="right").cast(pl.Int64) - self.seen.search_sorted(
-                hashes, side="left"
-            ).cast(pl.Int64)
-            occurrence = occurrence + before
-        self.seen = pl.concat([self.seen, hashes]).sort()
-        return occurrence
+            sorted_hashes = ordered["_h"]
+            before = self.seen.search_sorted(sorted_hashes, side="right").cast(
+                pl.Int64
+            ) - self.seen.search_sorted(sorted_hashes, side="left").cast(pl.Int64)
+            ordered = ordered.with_columns((pl.col("_occ") + before).alias("_occ"))
+        # Merge, not concat-and-sort: linear in what was seen.
+        self.seen = self.seen.to_frame().merge_sorted(ordered.select("_h"), key="_h").to_series()
+        return ordered.sort("_r")["_occ"]
 
 
 def key_bases(lines: pl.DataFrame, *, partner_id: int) -> pl.Series:

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
 
 from relais.sellout.ingest.dedup import Occurrences, dedup_key, with_dedup_keys
 
@@ -48,3 +51,28 @@ def test_identical_lines_are_numbered_across_batches():
     # The same lines in one batch give the same keys as in two batches.
     whole = with_dedup_keys(lines(same, same, same), partner_id=1)["dedup_key"].to_list()
     assert whole == keys[:3]
+
+
+@given(
+    bases=st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=60),
+    cuts=st.lists(st.integers(0, 60), max_size=6),
+)
+def test_occurrences_count_identical_lines_across_any_batches(bases, cuts):
+    from collections import Counter
+
+    import polars as pl
+
+    from relais.sellout.ingest.dedup import Occurrences
+
+    bounds = sorted({0, len(bases), *(c for c in cuts if c <= len(bases))})
+    occurrences = Occurrences()
+    got: list[int] = []
+    for start, stop in itertools.pairwise(bounds):
+        got += occurrences.number(pl.Series("base", bases[start:stop], dtype=pl.String)).to_list()
+
+    seen: Counter[str] = Counter()
+    expected = []
+    for base in bases:
+        expected.append(seen[base])
+        seen[base] += 1
+    assert got == expected
