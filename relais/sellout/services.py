@@ -527,16 +527,11 @@ def sellout_import_confirm(
     if period_start and period_end and period_end < period_start:
         raise ApplicationError(_("The end of the period is before its start."))
     sellout_import_map(sellout_import=sellout_import, mapping=mapping)
-    job = job_enqueue(
-        kind=IMPORT_JOB_KIND,
-        payload={
-            "sellout_import_id": sellout_import.pk,
-            "period_start": period_start.isoformat() if period_start else None,
-            "period_end": period_end.isoformat() if period_end else None,
-        },
-        brand=sellout_import.brand,
-        partner=sellout_import.partner,
-        created_by=user,
+    job = _import_job_enqueue(
+        sellout_import,
+        period_start=period_start.isoformat() if period_start else None,
+        period_end=period_end.isoformat() if period_end else None,
+        user=user,
     )
     sellout_import.job = job
     sellout_import.save(update_fields=["job", "updated_at"])
@@ -561,19 +556,32 @@ def sellout_import_retry(*, sellout_import: SelloutImport, user=None) -> Job:
     SelloutImport.objects.filter(pk=sellout_import.pk).update(
         status=SelloutImport.Status.MAPPED, error="", updated_at=timezone.now()
     )
-    job = job_enqueue(
+    payload = previous.payload if previous else {}
+    job = _import_job_enqueue(
+        sellout_import,
+        period_start=payload.get("period_start"),
+        period_end=payload.get("period_end"),
+        user=user,
+    )
+    SelloutImport.objects.filter(pk=sellout_import.pk).update(job=job)
+    return job
+
+
+def _import_job_enqueue(
+    sellout_import: SelloutImport, *, period_start: str | None, period_end: str | None, user=None
+) -> Job:
+    """Queue the ``sellout_import`` job of an import (its period as ISO dates, or none)."""
+    return job_enqueue(
         kind=IMPORT_JOB_KIND,
         payload={
             "sellout_import_id": sellout_import.pk,
-            "period_start": (previous.payload if previous else {}).get("period_start"),
-            "period_end": (previous.payload if previous else {}).get("period_end"),
+            "period_start": period_start,
+            "period_end": period_end,
         },
         brand=sellout_import.brand,
         partner=sellout_import.partner,
         created_by=user,
     )
-    SelloutImport.objects.filter(pk=sellout_import.pk).update(job=job)
-    return job
 
 
 @transaction.atomic
