@@ -259,14 +259,13 @@ def run_orm_import(path: Path, sample: int, atomic: bool) -> dict:
     import contextlib
     import csv
     import datetime as dt
-    import hashlib
     from decimal import Decimal, InvalidOperation
 
     from django.db import transaction
     from stdnum import ean
 
     from relais.catalog.models import Product
-    from relais.sellout.ingest.dedup import KEY_LENGTH, KEY_VERSION
+    from relais.sellout.ingest.dedup import KEY_VERSION, key_of
     from relais.sellout.models import DeclarationLine, ImportRowError, SelloutImport
 
     brand, partner = _context()
@@ -317,7 +316,7 @@ def run_orm_import(path: Path, sample: int, atomic: bool) -> dict:
             base = f"{KEY_VERSION}|{partner.pk}|{ref}|{gtin}|{sale_date.isoformat()}|{quantity}"
             occurrence = seen.get(base, 0)
             seen[base] = occurrence + 1
-            key = hashlib.sha256(f"{base}|{occurrence}".encode()).hexdigest()[:KEY_LENGTH]
+            key = key_of(sale_date=sale_date, hashed_text=f"{base}|{occurrence}")
             if DeclarationLine.objects.filter(brand=brand, dedup_key=key).exists():
                 continue
             DeclarationLine.objects.create(

@@ -298,7 +298,10 @@ class _Engine:
         sellout_import: SelloutImport | None = None,
         headers: list[str] | None = None,
         period: tuple[dt.date | None, dt.date | None] = (None, None),
+        staged: bool = False,
     ) -> None:
+        """``staged``: hold the new lines in a temporary table and write them in one sorted pass at
+        ``finish`` (file imports: ``store.Staging``); else each batch is written as it comes."""
         self.declaration = declaration
         self.period = period
         self.default_decimal = default_decimal
@@ -312,6 +315,9 @@ class _Engine:
         self.total = IngestResult()
         self.min_date: dt.date | None = None
         self.max_date: dt.date | None = None
+        self.staging = (
+            store.Staging(brand_id=declaration.brand_id, declaration_id=declaration.pk) if staged else None
+        )
 
     def run_batch(self, frame: pl.DataFrame, *, raw_columns: list[str] | None) -> IngestResult:
         if not self.options.get("decimal"):
@@ -334,7 +340,10 @@ class _Engine:
             partner_id=self.declaration.partner_id,
             declaration_id=self.declaration.pk,
         )
-        duplicate_rows = store.store_lines(rows, brand_id=self.declaration.brand_id)
+        if self.staging is not None:
+            duplicate_rows = self.staging.add(rows)
+        else:
+            duplicate_rows = store.store_lines(rows, brand_id=self.declaration.brand_id)
         duplicate_set = set(duplicate_rows)
         stored = lines.filter(~pl.col("source_row").is_in(duplicate_rows)) if duplicate_rows else lines
         flagged = int((stored["status"] == "flagged").sum()) if stored.height else 0
@@ -393,7 +402,9 @@ class _Engine:
         )
 
     def finish(self) -> None:
-        """Add the totals to the declaration's counters."""
+        """Write the staged lines, then add the totals to the declaration's counters."""
+        if self.staging is not None:
+            self._count_lost(self.staging.write())
         Declaration.objects.filter(pk=self.declaration.pk).update(
             lines_accepted=F("lines_accepted") + self.total.accepted,
             lines_flagged=F("lines_flagged") + self.total.flagged,
@@ -402,6 +413,28 @@ class _Engine:
             updated_at=timezone.now(),
         )
         self.declaration.refresh_from_db()
+
+    def _count_lost(self, lost: list[tuple[int, str]]) -> None:
+        """Staged lines whose key another import wrote first (PostgreSQL, concurrent imports): duplicates.
+
+        Their raw cells are gone with their batch, so their error rows carry the row number only.
+        """
+        if not lost:
+            return
+        message = _("This sale was already declared (duplicate line)")
+        errors = [
+            RowError(row=row, field="", message=message, kind=ImportRowError.Kind.DUPLICATE.value)
+            for row, _status in lost
+        ]
+        flagged = sum(1 for _row, status in lost if status == DeclarationLine.Status.FLAGGED)
+        self.total.accepted -= len(lost) - flagged
+        self.total.flagged -= flagged
+        self.total.duplicates += len(lost)
+        room = MAX_ERRORS_IN_RESULT - len(self.total.errors)
+        self.total.errors = sorted(self.total.errors + errors[: max(0, room)], key=lambda e: e.row)
+        self.total.errors_truncated = self.total.errors_truncated or len(errors) > room
+        if self.sellout_import is not None:
+            self._store_row_errors(errors, pl.DataFrame(), [])
 
 
 def _catalogue(brand_id: int) -> validate.Catalogue:
@@ -681,6 +714,7 @@ def _import_atomic(
         sellout_import=sellout_import,
         headers=table.headers,
         period=(period_start, period_end),
+        staged=True,
     )
     index_of = {header: i for i, header in enumerate(table.headers)}
     selection = {name: f"c{index_of[header]}" for name, header in cleaned.items()}
@@ -693,8 +727,14 @@ def _import_atomic(
             rows_seen += batch.height
             rows_expected = max(rows_expected, rows_seen)
             progress.report(done=rows_seen, total=rows_expected)
-    result = engine.total
-    engine.finish()
+        progress.report(
+            done=rows_seen,
+            total=rows_seen,
+            message=_("%(rows)s rows read, writing the lines") % {"rows": rows_seen},
+        )
+        result = engine.total
+        engine.finish()
+        progress.report(done=rows_seen, total=rows_seen)
     declaration.refresh_from_db()
     if result.accepted + result.flagged:
         declaration.period_start = period_start or engine.min_date or today
@@ -735,10 +775,10 @@ class _ProgressOutsideTransaction:
             self.side = connections.create_connection(DEFAULT_DB_ALIAS)
         return self
 
-    def report(self, *, done: int, total: int) -> None:
+    def report(self, *, done: int, total: int, message: str = "") -> None:
         if self.job is None:
             return
-        message = _("%(rows)s rows read") % {"rows": done}
+        message = message or _("%(rows)s rows read") % {"rows": done}
         if self.side is None:
             job_progress(self.job, done=done, total=total, message=message)
             return

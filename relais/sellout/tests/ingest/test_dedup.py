@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 
 import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relais.sellout.ingest.dedup import Occurrences, dedup_key, with_dedup_keys
+from relais.sellout.ingest.dedup import Occurrences, dedup_key, key_of, with_dedup_keys
 
 
 def lines(*rows):
@@ -26,6 +27,13 @@ def test_invoice_reference_is_normalised():
     c = dedup_key(partner_id=1, gtin="03761230000013", sale_date=DAY, quantity=2, invoice_ref="FA-12")
     assert a == b != c
     assert len(a) == 32
+
+
+def test_the_key_leads_with_the_sale_date_then_the_hash_of_the_rule():
+    key = dedup_key(partner_id=1, gtin="03761230000013", sale_date=DAY, quantity=2, invoice_ref="FA-0012")
+    text = "v1|1|FA0012|03761230000013|2026-10-03|2|0"
+    assert key == "20261003" + hashlib.sha256(text.encode()).hexdigest()[:24]
+    assert key == key_of(sale_date=DAY, hashed_text=text)
 
 
 def test_every_component_matters():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from relais.core.errors import ApplicationError
 from relais.core.models import Job
@@ -79,21 +80,33 @@ def test_unreadable_uploads_are_refused_at_once(partner, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("crash_in", ["third batch", "final write"])
 def test_a_crash_mid_way_leaves_nothing_and_the_import_can_run_again(
-    partner, products, tmp_path, monkeypatch
+    partner, products, tmp_path, monkeypatch, crash_in
 ):
     sellout_import = sellout_import_create(partner=partner, uploaded_file=csv_file(tmp_path, 10))
     sellout_import_map(sellout_import=sellout_import, mapping=MAPPING)
-    real_store = store.store_lines
+    real_add, real_write = store.Staging.add, store.Staging.write
     calls = []
 
-    def crash_on_third_batch(rows, *, brand_id):
+    def crash_on_third_batch(staging, rows):
         calls.append(rows.height)
-        if len(calls) == 3:
+        if len(calls) == 3 and crash_in == "third batch":
             raise RuntimeError("worker killed")
-        return real_store(rows, brand_id=brand_id)
+        return real_add(staging, rows)
 
-    monkeypatch.setattr(store, "store_lines", crash_on_third_batch)
+    def crash_in_final_write(staging):
+        if crash_in == "final write":
+            with connection.cursor() as cursor:  # half of the lines written, then killed
+                cursor.execute(
+                    f"INSERT INTO {store.TABLE} ({', '.join(store.COLUMNS)}) "
+                    f"SELECT {', '.join(store.COLUMNS)} FROM {store.STAGING_TABLE} WHERE source_row < 7"
+                )
+            raise RuntimeError("worker killed")
+        return real_write(staging)
+
+    monkeypatch.setattr(store.Staging, "add", crash_on_third_batch)
+    monkeypatch.setattr(store.Staging, "write", crash_in_final_write)
     with pytest.raises(RuntimeError):
         sellout_import_run(sellout_import=sellout_import, batch_rows=4)
     assert calls == [4, 4, 2]
@@ -102,10 +115,12 @@ def test_a_crash_mid_way_leaves_nothing_and_the_import_can_run_again(
     sellout_import.refresh_from_db()
     assert sellout_import.status == SelloutImport.Status.FAILED and "killed" in sellout_import.error
 
-    monkeypatch.setattr(store, "store_lines", real_store)
+    monkeypatch.setattr(store.Staging, "add", real_add)
+    monkeypatch.setattr(store.Staging, "write", real_write)
     result = sellout_import_run(sellout_import=sellout_import, batch_rows=4)
     assert result.accepted == 10
     assert DeclarationLine.objects.count() == 10
+    assert sorted(DeclarationLine.objects.values_list("source_row", flat=True)) == list(range(2, 12))
 
 
 @pytest.mark.django_db
@@ -164,30 +179,29 @@ def test_progress_is_visible_from_another_connection_while_importing_on_postgres
     sellout_import = sellout_import_create(partner=partner, uploaded_file=csv_file(tmp_path, 7))
     sellout_import_map(sellout_import=sellout_import, mapping=MAPPING)
     job = Job.objects.create(kind="sellout_import", brand=partner.brand, partner=partner)
-    real_store = store.store_lines
+    real_add = store.Staging.add
     seen: list[int] = []
 
-    def store_and_look(rows, *, brand_id):
-        if seen or connection.vendor != "postgresql":  # look once, while the second batch is stored
-            return real_store(rows, brand_id=brand_id)
-        outside = connections.create_connection(DEFAULT_DB_ALIAS)
-        try:
-            with outside.cursor() as cursor:
-                cursor.execute("SELECT progress_done FROM core_job WHERE id = %s", [job.pk])
-                seen.append(cursor.fetchone()[0])
-        finally:
-            outside.close()
-        return real_store(rows, brand_id=brand_id)
+    def add_and_look(staging, rows):
+        if (
+            len(calls) == 2 and connection.vendor == "postgresql"
+        ):  # look once, while the second batch is staged
+            outside = connections.create_connection(DEFAULT_DB_ALIAS)
+            try:
+                with outside.cursor() as cursor:
+                    cursor.execute("SELECT progress_done FROM core_job WHERE id = %s", [job.pk])
+                    seen.append(cursor.fetchone()[0])
+            finally:
+                outside.close()
+        return real_add(staging, rows)
 
-    calls = {"n": 0}
+    calls: list[int] = []
 
-    def counting(rows, *, brand_id):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            return real_store(rows, brand_id=brand_id)
-        return store_and_look(rows, brand_id=brand_id)
+    def counting(staging, rows):
+        calls.append(rows.height)
+        return add_and_look(staging, rows)
 
-    monkeypatch.setattr(store, "store_lines", counting)
+    monkeypatch.setattr(store.Staging, "add", counting)
     sellout_import_run(sellout_import=sellout_import, job=job, batch_rows=3)
 
     # PostgreSQL: written through a second connection. SQLite (one writer, and an in-memory test database
