@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -285,14 +286,26 @@ def _csv_batches(table: Table, size: int) -> Iterator[pl.DataFrame]:
     block_chars = max(4096, min(256 * 1024 * 1024, size * (line_bytes + 2)))
     next_row = table.header_row + 1
     pending: pl.DataFrame | None = None
-    for block in _text_blocks(table, block_chars):
-        frame = _parse_block(block, table)
+    blocks = _text_blocks(table, block_chars)
+    for block in blocks:
+        try:
+            frame = _parse_block(block, table)
+        except ApplicationError:
+            if b'"' not in block:
+                raise
+            frame = None  # a quoted cell left open at the end of the block: it goes on in the next one
         expected = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
-        if frame.height != expected:
-            # Quoted line breaks inside cells: row numbers would drift, so refuse rather than mislabel rows.
-            raise ApplicationError(
-                _("The file has line breaks inside cells, which this import does not support.")
-            )
+        if frame is None or frame.height != expected:
+            # Quoted line breaks inside cells (a comment typed on two lines): from this block on, the
+            # records are read with Python's csv module, which follows the quotes across lines and across
+            # blocks, each numbered with the file line it starts on.
+            records = _records_with_line_breaks(itertools.chain([block], blocks), table, first_row=next_row)
+            for frame in _frames_of(records, table, size):
+                pending = frame if pending is None else pl.concat([pending, frame])
+                while pending.height >= size:
+                    yield pending.slice(0, size)
+                    pending = pending.slice(size)
+            break
         frame = frame.with_columns(
             pl.int_range(next_row, next_row + frame.height, dtype=pl.Int64).alias("__row")
         )
@@ -303,6 +316,49 @@ def _csv_batches(table: Table, size: int) -> Iterator[pl.DataFrame]:
             pending = pending.slice(size)
     if pending is not None and pending.height:
         yield pending
+
+
+def _records_with_line_breaks(
+    blocks: Iterator[bytes], table: Table, *, first_row: int
+) -> Iterator[tuple[int, list[str]]]:
+    """``(file row, cells)`` of each record; a record may span several lines (line breaks within quotes)."""
+
+    def lines() -> Iterator[str]:
+        for block in blocks:
+            text = block.decode("utf-8", errors="replace")
+            start = 0
+            while start < len(text):  # on "\n" only: str.splitlines() also breaks on \x0c, \x1c, \u2028...
+                end = text.find("\n", start)
+                end = len(text) if end < 0 else end + 1
+                yield text[start:end]
+                start = end
+
+    rows = csv.reader(lines(), delimiter=table.delimiter, quotechar='"')
+    width = len(table.columns)
+    lines_before = 0
+    try:
+        for record in rows:
+            row = first_row + lines_before
+            lines_before = rows.line_num
+            cells = [cell.strip() for cell in record[:width]]
+            yield row, cells + [""] * (width - len(cells))
+    except csv.Error as exc:
+        raise ApplicationError(
+            _("The file could not be read as CSV after line %(row)s: %(error)s")
+            % {"row": first_row + lines_before, "error": str(exc)[:200]}
+        ) from exc
+
+
+def _frames_of(records: Iterator[tuple[int, list[str]]], table: Table, size: int) -> Iterator[pl.DataFrame]:
+    schema = {**dict.fromkeys(table.columns, pl.String), "__row": pl.Int64}
+    chunk: list[list[Any]] = []
+    for row, cells in records:
+        chunk.append([*(cell or None for cell in cells), row])
+        if len(chunk) >= size:
+            yield pl.DataFrame(chunk, schema=schema, orient="row")
+            chunk = []
+    if chunk:
+        yield pl.DataFrame(chunk, schema=schema, orient="row")
 
 
 # --- Spreadsheets (XLSX, XLS, ODS via calamine) ------------------------------------------------------------

@@ -346,3 +346,25 @@ def test_a_long_cp1252_file_whose_first_accent_comes_late_keeps_its_accents(part
     assert (result.accepted, result.rejected) == (12_001, 0)
     last = stored_rows(sellout_import)[12_002]
     assert last.feedback == "Très bien, livré à temps"
+
+
+@pytest.mark.django_db
+def test_comments_typed_on_several_lines_are_kept_and_rows_keep_their_numbers(partner, products, tmp_path):
+    """A shop's export with a free-text comment column where people pressed Enter (quoted line breaks)."""
+    lines = [
+        "Date;EAN;Qté;Montant;Commentaire client",  # 1
+        f'02/10/2026;{ean13(1)};1;20,00;"Très content.\r\nReviendra pour la version pro."',  # 2-3 accepted
+        f"03/10/2026;{wrong_check_digit(ean13(2))};1;20,00;",  # 4 gtin
+        f'04/10/2026;{ean13(3)};2;40,00;"Livraison ; rapide\r\n\r\n""top"""',  # 5-7 accepted
+        f"05/10/2026;{ean13(4)};deux;40,00;",  # 8 quantity
+    ]
+    path = tmp_path / "ventes commentaires.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    result, sellout_import = run_file(partner, path)
+
+    assert outcomes(result) == {4: {"gtin"}, 8: {"quantity"}}
+    assert (result.accepted, result.rejected) == (2, 2)
+    stored = stored_rows(sellout_import)
+    assert sorted(stored) == [2, 5]
+    assert stored[2].feedback == "Très content.\r\nReviendra pour la version pro."
+    assert stored[5].feedback == 'Livraison ; rapide\r\n\r\n"top"'

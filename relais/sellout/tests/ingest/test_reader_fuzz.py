@@ -121,7 +121,48 @@ def test_a_zip_that_is_not_a_spreadsheet_is_a_clear_error(tmp_path):
         raise AssertionError("a zip archive was read as a spreadsheet")
 
 
-def test_line_breaks_inside_cells_are_refused_rather_than_misnumbered(tmp_path):
+def test_line_breaks_inside_quoted_cells_keep_the_row_numbers_of_the_file(tmp_path):
     path = tmp_path / "q.csv"
-    path.write_text('EAN;Qté;Date;Montant\n"376\n1230000013";1;01/10/2026;20\n', encoding="utf-8")
-    assert read_everything(path) == -1
+    path.write_text(
+        "Export ventes\n"
+        "EAN;Qté;Date;Commentaire\n"
+        "3761230000013;1;01/10/2026;bien\n"
+        '3761230000013;2;02/10/2026;"client ravi\r\nrevient en mars"\n'
+        "3761230000013;3;03/10/2026;\n"
+        '3761230000013;4;04/10/2026;"trois\nlignes\nici"\n'
+        "3761230000013;5;05/10/2026;fin\n",
+        encoding="utf-8",
+    )
+    table = reader.open_table(path)
+    rows = pl.concat(list(table.batches(2)))
+    assert rows["__row"].to_list() == [3, 4, 6, 7, 10]
+    assert rows["c1"].to_list() == ["1", "2", "3", "4", "5"]
+    assert rows["c3"].to_list() == [
+        "bien",
+        "client ravi\r\nrevient en mars",
+        None,
+        "trois\nlignes\nici",
+        "fin",
+    ]
+
+
+def test_a_quoted_line_break_across_the_reader_blocks_is_followed(tmp_path):
+    """Blocks of the reader are cut at line ends, which may fall inside a quoted cell."""
+    lines = [f"3761230000013;{n};01/10/2026;ligne {n}" for n in range(1, 400)]
+    lines[250] = '3761230000013;251;01/10/2026;"avis sur\n' + "x" * 5000 + '\nplusieurs lignes"'
+    path = tmp_path / "long.csv"
+    path.write_text("EAN;Qté;Date;Commentaire\n" + "\n".join(lines) + "\n", encoding="cp1252")
+    table = reader.open_table(path)
+    rows = pl.concat(list(table.batches(40)))
+    numbers = rows["__row"].to_list()
+    assert rows["c1"].to_list() == [str(n) for n in range(1, 400)]
+    assert numbers[:251] == list(range(2, 253)) and numbers[251:] == list(range(255, 403))
+    assert rows["c3"][250].count("\n") == 2
+
+
+def test_an_unclosed_quote_is_a_clear_error_or_one_long_cell(tmp_path):
+    path = tmp_path / "open.csv"
+    path.write_text(
+        'EAN;Qté;Date\n"3761230000013;1;01/10/2026\n3761230000013;2;02/10/2026\n', encoding="utf-8"
+    )
+    assert read_everything(path) in {-1, 1}
