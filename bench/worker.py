@@ -24,7 +24,7 @@ PG_DB = os.environ.get("BENCH_PG_DB", "relais_bench_sellout")
 BRAND_SLUG = "bench"
 PARTNER_CODE = "B001"
 PRODUCTS = 1000
-BATCH = 100_000  # as relais.sellout.services.BATCH_ROWS
+BATCH = 50_000  # as relais.sellout.services.BATCH_ROWS
 
 
 def peak_rss_mb() -> float:

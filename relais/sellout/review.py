@@ -30,7 +30,7 @@ def line_review(*, line: DeclarationLine, approve: bool, user: User) -> Declarat
     Brand-scoped: ``user`` must be staff of the line's brand. The declaration row is locked first, then the
     line, so two reviewers of the same declaration queue up and counters stay exact; a line already reviewed
     is refused. When the declaration has no flagged line left it is marked validated (or partly rejected if
-    any line was rejected) with its review time. The declaration's rollups and points follow after commit
+    any of its lines was rejected, here or by the checks when it was declared) with its review time. The declaration's rollups and points follow after commit
     (``declaration_followups_enqueue``).
     """
     if not user.is_brand_user or user.brand_id != line.brand_id:
@@ -55,11 +55,9 @@ def line_review(*, line: DeclarationLine, approve: bool, user: User) -> Declarat
         declaration=declaration, status=DeclarationLine.Status.FLAGGED
     ).exists()
     if not still_flagged and declaration.status != Declaration.Status.DRAFT:
-        has_rejections = DeclarationLine.objects.filter(
-            declaration=declaration, status=DeclarationLine.Status.REJECTED
-        ).exists()
+        # ``lines_rejected`` counts the lines rejected here and those the checks refused at declaration.
         declaration.status = (
-            Declaration.Status.PARTLY_REJECTED if has_rejections else Declaration.Status.VALIDATED
+            Declaration.Status.PARTLY_REJECTED if declaration.lines_rejected else Declaration.Status.VALIDATED
         )
         declaration.reviewed_at = timezone.now()
         declaration.save(update_fields=["status", "reviewed_at", "updated_at"])

@@ -35,7 +35,7 @@ from relais.sellout.ingest.mapping import FIELD_NAMES, FIELDS, FieldSpec  # noqa
 from relais.sellout.models import ColumnMapping, Declaration, DeclarationLine, ImportRowError, SelloutImport
 
 # Rows per batch: bounds memory (see docs/performance.md); progress is reported after each batch.
-BATCH_ROWS = 100_000
+BATCH_ROWS = 50_000
 # The result keeps this many row errors in memory; every error is stored as an ImportRowError anyway.
 MAX_ERRORS_IN_RESULT = 1000
 IMPORT_JOB_KIND = "sellout_import"
@@ -126,13 +126,16 @@ def declaration_lines_add(
     rows: list[dict[str, object]],
     first_row_number: int = 1,
     another_sale: bool = False,
+    count_rejected: bool = True,
 ) -> IngestResult:
     """Check and store lines given as dicts of canonical fields (raw text or typed values).
 
     The same checks, double-counting rule and bulk write as files. Rows are numbered from
     ``first_row_number`` in errors. Lines are added to draft declarations only. With ``another_sale`` (the
     partner confirmed it on the web form) the lines already in this declaration count as earlier
-    occurrences: an identical sale entered again is a second sale, not a duplicate.
+    occurrences: an identical sale entered again is a second sale, not a duplicate. ``count_rejected``
+    False (the web form, where a refused line is corrected on the spot) keeps refused lines out of the
+    declaration's ``lines_rejected``, which makes a declaration "partly rejected".
     """
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.status != Declaration.Status.DRAFT:
@@ -148,6 +151,8 @@ def declaration_lines_add(
     if another_sale:
         engine.occurrences.seed(_declared_bases(declaration))
     result = engine.run_batch(frame, raw_columns=None)
+    if not count_rejected:
+        engine.total.rejected = 0
     engine.finish()
     return result
 
@@ -196,7 +201,8 @@ def _as_text(value: object) -> str:
 def declaration_submit(
     *, declaration: Declaration, user=None, api_key=None, enqueue_followups: bool = True
 ) -> Declaration:
-    """Submit a draft: it becomes ``validated`` at once when no line waits for review, else ``submitted``.
+    """Submit a draft: ``submitted`` while lines wait for the brand's review; else at once ``validated``, or
+    ``partly rejected`` when the checks refused some of the lines declared (bad GTIN, date...).
 
     Its lines count from now on: the rollups of its months are rebuilt and it is scored in the running
     challenges, as background jobs after commit (``declaration_followups_enqueue``). ``enqueue_followups``
@@ -217,7 +223,9 @@ def declaration_submit(
     if declaration.lines_flagged:
         declaration.status = Declaration.Status.SUBMITTED
     else:
-        declaration.status = Declaration.Status.VALIDATED
+        declaration.status = (
+            Declaration.Status.PARTLY_REJECTED if declaration.lines_rejected else Declaration.Status.VALIDATED
+        )
         declaration.reviewed_at = declaration.submitted_at
     declaration.save(
         update_fields=[

@@ -158,6 +158,7 @@ def declaration_line_add(request: AuthedRequest, declaration_id: int) -> HttpRes
                 rows=[row],
                 first_row_number=1,
                 another_sale=form.cleaned_data.get("another_sale", False),
+                count_rejected=False,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

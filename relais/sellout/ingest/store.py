@@ -205,7 +205,6 @@ class Staging:
             if self.staged:
                 if connection.vendor != "postgresql":
                     cursor.execute("PRAGMA cache_size = -65536")
-                    cursor.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")  # the sorter's
                 # "WHERE true" lets SQLite parse ON CONFLICT after INSERT ... SELECT.
                 cursor.execute(
                     f"INSERT INTO {TABLE} ({columns}) SELECT {columns} FROM {STAGING_TABLE} "  # noqa: S608

@@ -27,7 +27,7 @@ def test_post_declaration_stores_lines_and_reports_row_errors(api, partner, prod
     data = response.json()
     declaration = Declaration.objects.get(pk=data["id"])
     assert declaration.partner == partner and declaration.source == Source.API
-    assert data["declaration"]["status"] == Declaration.Status.VALIDATED
+    assert data["declaration"]["status"] == Declaration.Status.PARTLY_REJECTED  # some lines were refused
     assert data["result"]["accepted"] == 2 and data["result"]["rejected"] == 1
     [error] = data["result"]["errors"]
     assert error["row"] == 3 and error["field"] == "gtin" and error["kind"] == "rejected"
