@@ -30,8 +30,8 @@ def line_review(*, line: DeclarationLine, approve: bool, user: User) -> Declarat
     Brand-scoped: ``user`` must be staff of the line's brand. The declaration row is locked first, then the
     line, so two reviewers of the same declaration queue up and counters stay exact; a line already reviewed
     is refused. When the declaration has no flagged line left it is marked validated (or partly rejected if
-    any of its lines was rejected, here or by the checks when it was declared) with its review time. The declaration's rollups and points follow after commit
-    (``declaration_followups_enqueue``).
+    any of its lines was rejected, here or by the checks when it was declared) with its review time. The
+    declaration's rollups and points follow after commit (``declaration_followups_enqueue``).
     """
     if not user.is_brand_user or user.brand_id != line.brand_id:
         raise ApplicationError(_("This line is not one of your brand's."))

@@ -364,11 +364,7 @@ class _Engine:
             RowError(row=row, field=name, message=message)
             for row, name, message in checked.errors.iter_rows()
         ]
-        duplicate_message = _("This sale was already declared (duplicate line)")
-        errors += [
-            RowError(row=row, field="", message=duplicate_message, kind=ImportRowError.Kind.DUPLICATE.value)
-            for row in sorted(duplicate_set)
-        ]
+        errors += _duplicate_errors(sorted(duplicate_set))
         errors.sort(key=lambda e: e.row)
         if self.sellout_import is not None:
             self._store_row_errors(errors, frame, raw_columns or [])
@@ -429,11 +425,7 @@ class _Engine:
         """
         if not lost:
             return
-        message = _("This sale was already declared (duplicate line)")
-        errors = [
-            RowError(row=row, field="", message=message, kind=ImportRowError.Kind.DUPLICATE.value)
-            for row, _status in lost
-        ]
+        errors = _duplicate_errors([row for row, _status in lost])
         flagged = sum(1 for _row, status in lost if status == DeclarationLine.Status.FLAGGED)
         self.total.accepted -= len(lost) - flagged
         self.total.flagged -= flagged
@@ -443,6 +435,13 @@ class _Engine:
         self.total.errors_truncated = self.total.errors_truncated or len(errors) > room
         if self.sellout_import is not None:
             self._store_row_errors(errors, pl.DataFrame(), [])
+
+
+def _duplicate_errors(rows: list[int]) -> list[RowError]:
+    message = _("This sale was already declared (duplicate line)")
+    return [
+        RowError(row=row, field="", message=message, kind=ImportRowError.Kind.DUPLICATE.value) for row in rows
+    ]
 
 
 def _catalogue(brand_id: int) -> validate.Catalogue:
