@@ -280,12 +280,23 @@ def _parse_block(block: bytes, table: Table) -> pl.DataFrame:
 
 
 def _csv_batches(table: Table, size: int) -> Iterator[pl.DataFrame]:
-    # Blocks of about ``size`` rows (from the length of a preview line), re-cut into exact batches.
+    """Exact batches of ``size`` rows, re-cut from the frames of ``_csv_frames``."""
+    pending: pl.DataFrame | None = None
+    for frame in _csv_frames(table, size):
+        pending = frame if pending is None else pl.concat([pending, frame])
+        while pending.height >= size:
+            yield pending.slice(0, size)
+            pending = pending.slice(size)
+    if pending is not None and pending.height:
+        yield pending
+
+
+def _csv_frames(table: Table, size: int) -> Iterator[pl.DataFrame]:
+    # Blocks of about ``size`` rows (from the length of a preview line), each parsed by polars.
     preview = table.preview[:50]
     line_bytes = max(16, int(sum(len(";".join(r)) for r in preview) / max(1, len(preview))))
     block_chars = max(4096, min(256 * 1024 * 1024, size * (line_bytes + 2)))
     next_row = table.header_row + 1
-    pending: pl.DataFrame | None = None
     blocks = _text_blocks(table, block_chars)
     for block in blocks:
         try:
@@ -300,22 +311,12 @@ def _csv_batches(table: Table, size: int) -> Iterator[pl.DataFrame]:
             # records are read with Python's csv module, which follows the quotes across lines and across
             # blocks, each numbered with the file line it starts on.
             records = _records_with_line_breaks(itertools.chain([block], blocks), table, first_row=next_row)
-            for frame in _frames_of(records, table, size):
-                pending = frame if pending is None else pl.concat([pending, frame])
-                while pending.height >= size:
-                    yield pending.slice(0, size)
-                    pending = pending.slice(size)
-            break
-        frame = frame.with_columns(
+            yield from _frames_of(records, table, size)
+            return
+        yield frame.with_columns(
             pl.int_range(next_row, next_row + frame.height, dtype=pl.Int64).alias("__row")
         )
         next_row += frame.height
-        pending = frame if pending is None else pl.concat([pending, frame])
-        while pending.height >= size:
-            yield pending.slice(0, size)
-            pending = pending.slice(size)
-    if pending is not None and pending.height:
-        yield pending
 
 
 def _records_with_line_breaks(

@@ -108,21 +108,12 @@ def store_lines(rows: pl.DataFrame, *, brand_id: int) -> list[int]:
     if POSTGRES_STRATEGY == "staging":
         inserted = set(_insert_on_conflict(rows))
         return [r for r in rows["source_row"].to_list() if r not in inserted]
-    existing = existing_keys(rows["dedup_key"].to_list(), brand_id=brand_id)
-    if existing:
-        duplicate_mask = rows["dedup_key"].is_in(list(existing))
-        duplicates = rows.filter(duplicate_mask)["source_row"].to_list()
-        rows = rows.filter(~duplicate_mask)
-    else:
-        duplicates = []
+    duplicates, rows = _split_known(rows, brand_id=brand_id)
     if rows.height == 0:
         return duplicates
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                copy_rows(rows)
-            else:
-                executemany_rows(rows)
+            _bulk_write(rows, table=TABLE)
     except IntegrityError:
         # A key appeared between the lookup and the write (a concurrent import): the slower, exact path.
         inserted = set(_insert_on_conflict(rows))
@@ -167,34 +158,14 @@ class Staging:
         self.brand_id = brand_id
         self.declaration_id = declaration_id
         self.staged = 0
-        columns = ", ".join(COLUMNS)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
-                cursor.execute(
-                    f"CREATE TEMP TABLE {STAGING_TABLE} ON COMMIT DROP AS "  # noqa: S608
-                    f"SELECT {columns} FROM {TABLE} WITH NO DATA"
-                )
-            else:
-                cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGING_TABLE}")
-                cursor.execute(
-                    f"CREATE TEMP TABLE {STAGING_TABLE} AS SELECT {columns} FROM {TABLE} WHERE 0"  # noqa: S608
-                )
+        _empty_temp_table(STAGING_TABLE)
 
     def add(self, rows: pl.DataFrame) -> list[int]:
         if rows.height == 0:
             return []
-        existing = existing_keys(rows["dedup_key"].to_list(), brand_id=self.brand_id)
-        duplicates: list[int] = []
-        if existing:
-            known = rows["dedup_key"].is_in(list(existing))
-            duplicates = rows.filter(known)["source_row"].to_list()
-            rows = rows.filter(~known)
+        duplicates, rows = _split_known(rows, brand_id=self.brand_id)
         if rows.height:
-            if connection.vendor == "postgresql":
-                copy_rows(rows, table=STAGING_TABLE)
-            else:
-                executemany_rows(rows, table=STAGING_TABLE)
+            _bulk_write(rows, table=STAGING_TABLE)
             self.staged += rows.height
         return duplicates
 
@@ -221,6 +192,36 @@ class Staging:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
         self.staged = 0
         return lost
+
+
+def _split_known(rows: pl.DataFrame, *, brand_id: int) -> tuple[list[int], pl.DataFrame]:
+    """``source_row`` of the rows whose key the table already holds, and the other rows."""
+    existing = existing_keys(rows["dedup_key"].to_list(), brand_id=brand_id)
+    if not existing:
+        return [], rows
+    known = rows["dedup_key"].is_in(list(existing))
+    return rows.filter(known)["source_row"].to_list(), rows.filter(~known)
+
+
+def _empty_temp_table(name: str) -> None:
+    """A temporary table ``name`` with the line table's columns and no row (dropped at commit on PostgreSQL)."""
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {columns} FROM {TABLE} WITH NO DATA"  # noqa: S608
+            )
+        else:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{name}")
+            cursor.execute(f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM {TABLE} WHERE 0")  # noqa: S608
+
+
+def _bulk_write(rows: pl.DataFrame, *, table: str) -> None:
+    if connection.vendor == "postgresql":
+        copy_rows(rows, table=table)
+    else:
+        executemany_rows(rows, table=table)
 
 
 def existing_keys(keys: list[str], *, brand_id: int) -> set[str]:
@@ -272,23 +273,8 @@ def copy_rows(rows: pl.DataFrame, *, table: str = TABLE) -> None:
 def _insert_on_conflict(rows: pl.DataFrame) -> Iterable[int]:
     """Stage the rows in a temporary table, insert those whose key is new, return their ``source_row``."""
     columns = ", ".join(COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS _sellout_incoming ON COMMIT DROP AS "  # noqa: S608
-                f"SELECT {columns} FROM {TABLE} WITH NO DATA"
-            )
-            cursor.execute("TRUNCATE _sellout_incoming")
-        else:
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS _sellout_incoming AS "  # noqa: S608
-                f"SELECT {columns} FROM {TABLE} WHERE 0"
-            )
-            cursor.execute("DELETE FROM _sellout_incoming")
-    if connection.vendor == "postgresql":
-        copy_rows(rows, table="_sellout_incoming")
-    else:
-        executemany_rows(rows, table="_sellout_incoming")
+    _empty_temp_table("_sellout_incoming")
+    _bulk_write(rows, table="_sellout_incoming")
     with connection.cursor() as cursor:
         # "WHERE true" lets SQLite parse ON CONFLICT after INSERT ... SELECT.
         cursor.execute(
