@@ -204,17 +204,20 @@ def _split_known(rows: pl.DataFrame, *, brand_id: int) -> tuple[list[int], pl.Da
 
 
 def _empty_temp_table(name: str) -> None:
-    """A temporary table ``name`` with the line table's columns and no row (dropped at commit on PostgreSQL)."""
+    """An empty temporary table ``name`` with the line table's columns, reused within a transaction (a new
+    table per batch would hold one more lock each until commit: a loader adding many batches in one
+    transaction runs out of PostgreSQL's lock table). Dropped at commit on PostgreSQL."""
     columns = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TABLE IF EXISTS {name}")
             cursor.execute(
-                f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {columns} FROM {TABLE} WITH NO DATA"  # noqa: S608
+                f"CREATE TEMP TABLE IF NOT EXISTS {name} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {columns} FROM {TABLE} WITH NO DATA"
             )
+            cursor.execute(f"TRUNCATE {name}")
         else:
-            cursor.execute(f"DROP TABLE IF EXISTS temp.{name}")
-            cursor.execute(f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM {TABLE} WHERE 0")  # noqa: S608
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} AS SELECT {columns} FROM {TABLE} WHERE 0")  # noqa: S608
+            cursor.execute(f"DELETE FROM temp.{name}")  # noqa: S608
 
 
 def _bulk_write(rows: pl.DataFrame, *, table: str) -> None:
