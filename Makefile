@@ -37,6 +37,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test -v 0
+	$(BIN)/lint-imports
 	$(BIN)/mypy relais config
 
 fmt: venv

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from relais.api.router import api
+from config.api import api
 from relais.core import views as core_views
 
 urlpatterns = [

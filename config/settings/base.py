@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "relais.incentives",
     "relais.insights",
     "relais.api",
+    "relais.followups",
 ]
 
 MIDDLEWARE = [

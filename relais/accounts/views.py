@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.accounts import selectors, services
+from relais.accounts.access import access_partner_by_id
 from relais.accounts.forms import InvitationAcceptForm, InvitationForm, LoginForm
 from relais.accounts.models import Role, User
-from relais.core.access import access_partner_by_id
+from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
-from relais.core.types import AuthedRequest
 
 
 def login_view(request: HttpRequest) -> HttpResponse:

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from relais.accounts.access import access_partner_admin
+from relais.accounts.types import AuthedRequest
 from relais.api.forms import ApiKeyCreateForm
 from relais.api.selectors import api_key_get, api_key_list
 from relais.api.services import api_key_create, api_key_revoke
-from relais.core.access import access_partner_admin
 from relais.core.errors import ApplicationError
-from relais.core.types import AuthedRequest
 
 
 @login_required

@@ -3,9 +3,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from relais.accounts.access import access_brand_staff
+from relais.accounts.types import AuthedRequest
 from relais.catalog import selectors
-from relais.core.access import access_brand_staff
-from relais.core.types import AuthedRequest
 
 PRODUCTS_PER_PAGE = 50
 

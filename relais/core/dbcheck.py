@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
+import django
+from django.db import connection
+
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-
     django.setup()
-    from django.db import connection
 
     try:
         with connection.cursor() as cursor:

@@ -11,10 +11,10 @@ after the current transaction commits, on the configured backend:
 
 Handlers report progress with ``job_progress`` so pages can show a progress bar.
 
-Handlers live in each app's ``tasks.py`` or ``services.py``. A Celery worker (or a fresh process) has not
-necessarily imported the module that registered a kind, so an unknown kind triggers one import of every app's
-``tasks`` and ``services`` modules (``relais/core/tests/test_job_discovery.py`` checks that no handler hides
-elsewhere).
+Every handler is declared in its app's ``tasks.py`` with ``@job_handler("kind")``: the one place where an
+app's background work is written down. ``CoreConfig.ready`` imports every installed app's ``tasks`` module
+at start-up (web process, Celery worker, tests alike), so a kind is known before any job of it runs
+(``relais/core/tests/test_job_discovery.py`` checks that no handler hides elsewhere).
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ _HANDLERS: dict[str, JobHandler] = {}
 _queue: queue.Queue[int] = queue.Queue()
 _worker: threading.Thread | None = None
 _worker_lock = threading.Lock()
-_discovered = False
 BACKENDS = frozenset({"inprocess", "celery", "eager", "deferred"})
 
 
@@ -59,12 +58,13 @@ def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
     return register
 
 
+def job_handlers_discover() -> None:
+    """Import every installed app's ``tasks`` module, where its job handlers are declared (at start-up)."""
+    autodiscover_modules("tasks")
+
+
 def _handler_for(kind: str) -> JobHandler:
-    """The handler of ``kind``, importing every app's ``tasks`` and ``services`` once if it is not registered."""
-    global _discovered
-    if kind not in _HANDLERS and not _discovered:
-        autodiscover_modules("tasks", "services")
-        _discovered = True
+    """The handler registered for ``kind`` (every app's ``tasks`` module is imported at start-up)."""
     try:
         return _HANDLERS[kind]
     except KeyError:
@@ -74,7 +74,13 @@ def _handler_for(kind: str) -> JobHandler:
 def job_enqueue(*, kind: str, payload: dict[str, Any], brand=None, partner=None, created_by=None) -> Job:
     """Create a job row and run it after commit on the configured backend."""
     _handler_for(kind)
-    job = Job.objects.create(kind=kind, payload=payload, brand=brand, partner=partner, created_by=created_by)
+    job = Job.objects.create(
+        kind=kind,
+        payload=payload,
+        brand=brand,
+        partner_id=partner.pk if partner is not None else None,
+        created_by=created_by,
+    )
     transaction.on_commit(lambda: _dispatch(job.pk))
     return job
 
@@ -238,8 +244,9 @@ def _dispatch(job_id: int) -> None:
         return  # job_run_queued picks it up
     elif backend == "celery":
         # The project's Celery app, explicitly: a bare shared_task would fall back to Celery's default app
-        # (an AMQP broker on localhost) in a web process that never imported config.celery.
-        from config.celery import app as celery_app
+        # (an AMQP broker on localhost) in a web process that never imported config.celery. Imported here
+        # only when the Celery backend is configured, so the demo and the tests never load Celery's app.
+        from config.celery import app as celery_app  # noqa: PLC0415
 
         celery_app.send_task("relais.run_job", args=[job_id])
     else:

@@ -49,9 +49,9 @@ class Job(TimeStampedModel):
         FAILED = "failed", _("Failed")
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs")
-    partner = models.ForeignKey(
-        "network.PartnerCompany", on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
-    )
+    # The partner company whose portal may show this job. A plain id, not a foreign key: the ground layer
+    # must not depend on the network (docs/developing.md); jobs of a brand go with the brand.
+    partner_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     kind = models.CharField(max_length=60)
     payload = models.JSONField(default=dict, blank=True)

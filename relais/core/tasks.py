@@ -6,9 +6,9 @@ The job row holds status, progress and result, so Celery keeps no result. ``acks
 
 from celery import shared_task
 
+from relais.core.jobs import job_run
+
 
 @shared_task(name="relais.run_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_job(job_id: int) -> None:
-    from relais.core.jobs import job_run
-
     job_run(job_id)

@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from relais.accounts.types import AuthedRequest
 from relais.core.jobs import job_live
 from relais.core.models import Brand, Job
-from relais.core.types import AuthedRequest
 
 
 @login_required
@@ -49,8 +50,6 @@ def job_status(request: AuthedRequest, job_id: int) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")

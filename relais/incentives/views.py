@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relais.core.access import access_brand_staff, access_partner_user
+from relais.accounts.access import access_brand_staff, access_partner_user
+from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
-from relais.core.types import AuthedRequest
 from relais.incentives import selectors, services
 from relais.incentives.forms import (
     AdjustForm,

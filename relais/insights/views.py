@@ -13,9 +13,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from relais.core.access import access_brand_staff, access_partner_by_id, access_partner_user
+from relais.accounts.access import access_brand_staff, access_partner_by_id, access_partner_user
+from relais.accounts.types import AuthedRequest
 from relais.core.models import Brand
-from relais.core.types import AuthedRequest
 from relais.insights import selectors
 from relais.insights.exports import rows_to_csv, rows_to_xlsx
 from relais.network.models import PartnerCompany, Segment

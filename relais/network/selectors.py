@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.core.access import access_partner_by_id
+from relais.accounts.access import access_partner_by_id
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
 from relais.network.models import (

@@ -16,18 +16,18 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relais.accounts.forms import InvitationForm
-from relais.accounts.models import Role
-from relais.accounts.selectors import invitations_pending_for_partner, users_of_partner
-from relais.core.access import (
+from relais.accounts.access import (
     access_brand_admin,
     access_brand_staff,
     access_partner_admin,
     access_partner_by_id,
     access_partner_user,
 )
+from relais.accounts.forms import InvitationForm
+from relais.accounts.models import Role
+from relais.accounts.selectors import invitations_pending_for_partner, users_of_partner
+from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
-from relais.core.types import AuthedRequest
 from relais.network import selectors, services
 from relais.network.forms import (
     RULE_PICKERS,

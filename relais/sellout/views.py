@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from relais.accounts.access import access_brand_staff, access_partner_user
+from relais.accounts.types import AuthedRequest
 from relais.catalog.models import Product
-from relais.core.access import access_brand_staff, access_partner_user
 from relais.core.errors import ApplicationError
 from relais.core.models import Job
-from relais.core.types import AuthedRequest
 from relais.sellout import export
 from relais.sellout.edifact import NothingDeclared, edifact_declaration_import
 from relais.sellout.forms import (

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from relais.accounts.models import Role, User
+from relais.network.models import PartnerCompany
+
 if TYPE_CHECKING:
-    from relais.accounts.models import User
     from relais.core.models import Brand
-    from relais.network.models import PartnerCompany
 
 
 def access_brand_for_user(user: User) -> Brand:
@@ -31,8 +32,6 @@ def access_brand_staff(user: User) -> Brand:
 
 
 def access_brand_admin(user: User) -> Brand:
-    from relais.accounts.models import Role
-
     if not user.is_authenticated or user.role != Role.BRAND_ADMIN:
         raise PermissionDenied
     return access_brand_for_user(user)
@@ -46,8 +45,6 @@ def access_partner_user(user: User) -> PartnerCompany:
 
 
 def access_partner_admin(user: User) -> PartnerCompany:
-    from relais.accounts.models import Role
-
     partner = access_partner_user(user)
     if user.role != Role.PARTNER_ADMIN:
         raise PermissionDenied
@@ -56,8 +53,6 @@ def access_partner_admin(user: User) -> PartnerCompany:
 
 def access_partner_by_id(*, user: User, partner_id: int) -> PartnerCompany:
     """A partner company as seen by ``user``: brand staff see their brand's, partner users only their own."""
-    from relais.network.models import PartnerCompany
-
     brand = access_brand_for_user(user)
     qs = PartnerCompany.objects.filter(brand=brand, pk=partner_id)
     if user.is_partner_user:

@@ -1,4 +1,4 @@
-"""The JSON API (django-ninja). Each domain adds its router here; OpenAPI at /api/v1/openapi.json.
+"""The JSON API (django-ninja), an entry point: each domain's router is added here; OpenAPI at /api/v1/openapi.json.
 
 Errors are JSON ``{"detail": "..."}``: 400 for a request the service refuses (``ApplicationError``), 401 for a
 missing, unknown or revoked key, 404 for what the key's partner cannot see, 409 for an idempotency conflict,
@@ -12,6 +12,8 @@ from ninja.errors import AuthenticationError
 
 from relais.api.idempotency import IdempotencyConflict
 from relais.core.errors import ApplicationError
+from relais.incentives.apis import router as incentives_router
+from relais.sellout.apis import router as sellout_router
 
 api = NinjaAPI(
     title="Relais API",
@@ -44,14 +46,5 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return response
 
 
-def _add_routers() -> None:
-    # Imported here, after the API object exists, so domain modules can import from relais.api freely.
-    from relais.sellout.apis import router as sellout_router
-
-    api.add_router("", sellout_router)
-    from relais.incentives.apis import router as incentives_router
-
-    api.add_router("", incentives_router)
-
-
-_add_routers()
+api.add_router("", sellout_router)
+api.add_router("", incentives_router)
