@@ -20,7 +20,7 @@ def brand_job(brand):
 
 @pytest.fixture
 def partner_job(brand, partner):
-    return Job.objects.create(kind="sellout.import", brand=brand, partner=partner)
+    return Job.objects.create(kind="sellout.import", brand=brand, partner_id=partner.pk)
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_a_partner_user_sees_the_jobs_of_their_own_company(partner_seller, partn
 
 
 def test_a_partner_user_gets_a_404_for_another_partners_job(brand, other_partner, partner_admin):
-    job = Job.objects.create(kind="sellout.import", brand=brand, partner=other_partner)
+    job = Job.objects.create(kind="sellout.import", brand=brand, partner_id=other_partner.pk)
 
     assert login_client(partner_admin).get(url(job)).status_code == 404
 

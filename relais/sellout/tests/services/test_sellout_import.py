@@ -178,7 +178,7 @@ def test_progress_is_visible_from_another_connection_while_importing_on_postgres
 
     sellout_import = sellout_import_create(partner=partner, uploaded_file=csv_file(tmp_path, 7))
     sellout_import_map(sellout_import=sellout_import, mapping=MAPPING)
-    job = Job.objects.create(kind="sellout_import", brand=partner.brand, partner=partner)
+    job = Job.objects.create(kind="sellout_import", brand=partner.brand, partner_id=partner.pk)
     real_add = store.Staging.add
     seen: list[int] = []
 
