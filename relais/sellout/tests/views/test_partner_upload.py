@@ -181,7 +181,7 @@ def test_a_failed_job_ends_the_wait_with_its_message(partner_seller, partner, dr
     job = Job.objects.create(
         kind="sellout_import",
         brand=partner.brand,
-        partner=partner,
+        partner_id=partner.pk,
         status=Job.Status.FAILED,
         message="Disk full",
     )
