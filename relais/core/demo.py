@@ -29,7 +29,7 @@ from relais.core.management.commands.create_brand import brand_upsert
 from relais.core.models import Brand
 from relais.core.validators import normalise_gtin, validate_gln, validate_siret, validate_vat
 from relais.network.models import Channel, Organisation, PartnerCompany, PartnerKind, Segment, Site
-from relais.network.tiers import partner_tiers_recompute
+from relais.followups.network import partner_tiers_refresh
 
 SEED = 2026
 DEMO_PASSWORD = "Relais-demo-2026"
@@ -957,7 +957,7 @@ def demo_load(*, seed: int = SEED, log: Callable[[str], None] | None = None) -> 
     _users(lumen=lumen, boreal=boreal, named=named)
 
     for brand in (lumen, boreal):
-        partner_tiers_recompute(brand=brand)
+        partner_tiers_refresh(brand=brand)
     _segments(lumen, LUMEN_SEGMENTS)
     _segments(boreal, [("Revendeurs", {"kind": ["reseller"]}, "")])
 
@@ -971,7 +971,7 @@ def demo_load(*, seed: int = SEED, log: Callable[[str], None] | None = None) -> 
         loaded.append(name)
     if loaded:
         # Sell-out and programmes move activity tiers, and segments follow the tiers.
-        partner_tiers_recompute(brand=lumen)
+        partner_tiers_refresh(brand=lumen)
         _segments_recompute(lumen)
 
     counts = {

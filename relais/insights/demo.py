@@ -10,7 +10,7 @@ import random
 from relais.core.models import Brand
 from relais.insights.services import rollup_refresh
 from relais.network.services import segment_memberships_recompute
-from relais.network.tiers import partner_tiers_recompute
+from relais.followups.network import partner_tiers_refresh
 
 
 def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
@@ -19,6 +19,6 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
     The cube's segment figures use current memberships, so segments are recomputed first (both steps are
     idempotent; the demo loader recomputing them again afterwards changes nothing).
     """
-    partner_tiers_recompute(brand=brand)
+    partner_tiers_refresh(brand=brand)
     segment_memberships_recompute(brand=brand)
     return rollup_refresh(brand=brand)

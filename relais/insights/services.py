@@ -292,9 +292,7 @@ def rollup_enqueue(
     change of segment memberships or of partner fields).
     """
     if cube_only:
-        return job_enqueue(
-            kind=ROLLUP_JOB_KIND, payload={"brand_id": brand.pk, "cube_only": True}, brand=brand
-        )
+        return cube_refresh_enqueue(brand=brand)
     if declaration is not None:
         partner = declaration.partner
         months = declaration_months(declaration=declaration)
@@ -304,6 +302,12 @@ def rollup_enqueue(
         "months": sorted(month_start(m).isoformat() for m in months) if months is not None else None,
     }
     return job_enqueue(kind=ROLLUP_JOB_KIND, payload=payload, brand=brand, partner=partner)
+
+
+def cube_refresh_enqueue(*, brand: Brand) -> Job:
+    """Schedule ``cube_refresh`` (the dashboard's grouping of the rollups by segment) as an
+    ``insights_rollup`` job after commit: after segment memberships or partner fields changed."""
+    return job_enqueue(kind=ROLLUP_JOB_KIND, payload={"brand_id": brand.pk, "cube_only": True}, brand=brand)
 
 
 @job_handler(ROLLUP_JOB_KIND)

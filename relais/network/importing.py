@@ -31,7 +31,7 @@ from relais.core.validators import (
     validate_vat,
 )
 from relais.network.models import Channel, Organisation, PartnerCompany, PartnerKind
-from relais.network.tiers import partner_tiers_recompute
+from relais.followups.network import partner_tiers_refresh  # moved below in the layered house (to do)
 
 PARTNER_COLUMNS: dict[str, set[str]] = {
     "code": {"code_partenaire", "partner_code", "code_client", "customer_code", "reference", "ref"},
@@ -492,7 +492,7 @@ def partners_import(*, brand: Brand, table: Table, dry_run: bool = False) -> Imp
         report.created = len(to_create)
         report.updated = len(to_update)
         report.unchanged = len(good) - len(to_create) - len(to_update)
-        partner_tiers_recompute(brand=brand)
+        partner_tiers_refresh(brand=brand)
         _recompute_segments(brand=brand)
         if dry_run:
             transaction.set_rollback(True)

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from relais.core import validators
 from relais.core.errors import ApplicationError
-from relais.core.jobs import job_handler
-from relais.core.models import Brand, Job
+from relais.core.models import Brand
 from relais.insights.services import rollup_enqueue
 from relais.network.models import PartnerCompany, Segment, SegmentMembership, Site
 from relais.network.selectors import partners_matching_rules, segment_rules_clean
@@ -304,19 +303,3 @@ def segment_memberships_recompute(
         # The dashboard's segment figures group the rollups by membership: rebuild that grouping.
         rollup_enqueue(brand=brand, cube_only=True)
     return {"opened": opened, "closed": closed, "segments": len(segments)}
-
-
-@transaction.atomic
-def network_refresh(*, brand: Brand) -> dict[str, int]:
-    """The nightly pass: activity and potential tiers from the last 12 months of sell-out, then every
-    segment's members (segments on activity follow the sell-out). Idempotent."""
-    from relais.network.tiers import partner_tiers_recompute  # tiers reads the sell-out models
-
-    tiers = partner_tiers_recompute(brand=brand)
-    segments = segment_memberships_recompute(brand=brand)
-    return {**{f"tiers_{k}": v for k, v in tiers.items()}, **segments}
-
-
-@job_handler("network_refresh")
-def _network_refresh_job(job: Job) -> dict[str, int]:
-    return network_refresh(brand=Brand.objects.get(pk=job.brand_id))

@@ -9,19 +9,18 @@ a single partner, or partners that all have the same value, are medium.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Expression
 from django.utils import timezone
 
 from relais.core.models import Brand
 from relais.network.models import PartnerCompany, Tier
 
-ACTIVITY_WINDOW_DAYS = 365
 _CHUNK = 2000
 
 
@@ -50,46 +49,6 @@ def tertile_tiers(values: dict[int, Decimal | None]) -> dict[int, str]:
     return tiers
 
 
-def partner_activity_amounts(*, brand: Brand, today: date | None = None) -> dict[int, Decimal]:
-    """Accepted sell-out amount of each partner of the brand over the last 12 months (to ``today``)."""
-    from relais.sellout.models import Declaration, DeclarationLine
-
-    today = today or timezone.localdate()
-    rows = (
-        DeclarationLine.objects.filter(
-            brand=brand,
-            status=DeclarationLine.Status.ACCEPTED,
-            sale_date__gt=today - timedelta(days=ACTIVITY_WINDOW_DAYS),
-            sale_date__lte=today,
-        )
-        .exclude(declaration__status=Declaration.Status.DRAFT)
-        .values("partner_id")
-        .annotate(total=Sum("amount"))
-    )
-    return {row["partner_id"]: row["total"] or Decimal(0) for row in rows}
-
-
-def _activity_amount_expression(*, today: date) -> Coalesce:
-    """Per partner (OuterRef "pk"): the same sum as ``partner_activity_amounts``, as a subquery."""
-    from relais.sellout.models import Declaration, DeclarationLine
-
-    total = (
-        DeclarationLine.objects.filter(
-            partner_id=OuterRef("pk"),
-            status=DeclarationLine.Status.ACCEPTED,
-            sale_date__gt=today - timedelta(days=ACTIVITY_WINDOW_DAYS),
-            sale_date__lte=today,
-        )
-        .exclude(declaration__status=Declaration.Status.DRAFT)
-        .values("partner_id")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(
-        Subquery(total), Value(Decimal(0)), output_field=DecimalField(max_digits=16, decimal_places=2)
-    )
-
-
 def _update_grouped(pks_by_value: dict[Any, list[int]], field: str, now: datetime) -> None:
     """One UPDATE per distinct new value (and per chunk of ids): a handful of statements, not one per row."""
     for value, pks in pks_by_value.items():
@@ -100,17 +59,20 @@ def _update_grouped(pks_by_value: dict[Any, list[int]], field: str, now: datetim
 
 
 @transaction.atomic
-def partner_tiers_recompute(*, brand: Brand, today: date | None = None) -> dict[str, int]:
+def partner_tiers_recompute(
+    *, brand: Brand, activity_amounts: Mapping[int, Decimal], activity_amount_expression: Expression
+) -> dict[str, int]:
     """Recompute ``potential_tier``, ``activity_amount_12m`` and ``activity_tier`` of the brand's partners.
 
     Potential tiers rank the declared annual potentials; activity tiers rank the accepted sell-out of the
-    last 12 months (lines of submitted declarations). Only partners whose values changed are written, with
+    last 12 months, given by the sell-out domain (``relais.sellout.selectors.partner_activity_amounts`` and
+    ``partner_activity_amount_expression``, the same sum per partner as a subquery on "pk"), so the network
+    never reads sell-out itself. Only partners whose values changed are written, with
     set-based UPDATEs (one per tier value; the amounts with one correlated subquery), so the cost does not
     grow with one query per partner. Returns how many partners were examined and how many changed. Segment
     memberships are not touched here: callers recompute them afterwards when they need to.
     """
-    today = today or timezone.localdate()
-    amounts = partner_activity_amounts(brand=brand, today=today)
+    amounts = activity_amounts
     partners = list(
         PartnerCompany.objects.select_for_update()
         .filter(brand=brand)
@@ -134,9 +96,7 @@ def partner_tiers_recompute(*, brand: Brand, today: date | None = None) -> dict[
             amounts_moved = True
             changed.add(partner.pk)
     if amounts_moved:
-        PartnerCompany.objects.filter(brand=brand).update(
-            activity_amount_12m=_activity_amount_expression(today=today)
-        )
+        PartnerCompany.objects.filter(brand=brand).update(activity_amount_12m=activity_amount_expression)
     _update_grouped(potential_moves, "potential_tier", now)
     _update_grouped(activity_moves, "activity_tier", now)
     return {"partners": len(partners), "changed": len(changed)}

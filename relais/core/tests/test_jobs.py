@@ -310,8 +310,8 @@ def test_a_job_left_running_by_a_live_process_is_not_taken_for_interrupted(brand
 def test_the_periodic_tasks_enqueue_one_job_per_active_brand(
     django_capture_on_commit_callbacks, brand, other_brand
 ):
+    from relais.followups.tasks import network_refresh_every_brand
     from relais.incentives.tasks import expire_points_every_brand
-    from relais.network.tasks import network_refresh_every_brand
 
     other_brand.is_active = False
     other_brand.save()

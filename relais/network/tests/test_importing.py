@@ -201,7 +201,7 @@ def test_a_crash_mid_way_leaves_nothing(brand, monkeypatch):
         raise RuntimeError("disk full")
 
     # Partners are created and updated, then the tiers recompute fails: the whole file rolls back.
-    monkeypatch.setattr(importing, "partner_tiers_recompute", crash)
+    monkeypatch.setattr(importing, "partner_tiers_refresh", crash)
     with pytest.raises(RuntimeError):
         load(brand)
 

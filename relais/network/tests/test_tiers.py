@@ -2,9 +2,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from relais.catalog.tests.factories import ProductFactory
+from relais.followups.network import partner_tiers_refresh
 from relais.network.models import PartnerCompany
 from relais.network.tests.factories import PartnerFactory
-from relais.network.tiers import partner_tiers_recompute, tertile_tiers
+from relais.network.tiers import tertile_tiers
 from relais.sellout.models import Declaration, DeclarationLine
 
 TODAY = date(2026, 11, 22)
@@ -65,7 +66,7 @@ def test_activity_tiers_from_the_last_twelve_months_of_accepted_sell_out(brand, 
     )
     outsider = PartnerFactory(brand=other_brand)
 
-    result = partner_tiers_recompute(brand=brand, today=TODAY)
+    result = partner_tiers_refresh(brand=brand, today=TODAY)
 
     rows = {p.pk: p for p in PartnerCompany.objects.filter(brand=brand)}
     assert rows[small.pk].activity_amount_12m == Decimal("100")
@@ -82,7 +83,7 @@ def test_activity_tiers_from_the_last_twelve_months_of_accepted_sell_out(brand, 
     outsider.refresh_from_db()
     assert outsider.activity_tier == "none"
     # Nothing changed since: nothing is written.
-    assert partner_tiers_recompute(brand=brand, today=TODAY)["changed"] == 0
+    assert partner_tiers_refresh(brand=brand, today=TODAY)["changed"] == 0
 
 
 def test_potential_tiers(brand):
@@ -90,6 +91,6 @@ def test_potential_tiers(brand):
     b = PartnerFactory(brand=brand, potential=Decimal("2000"))
     c = PartnerFactory(brand=brand, potential=Decimal("3000"))
     d = PartnerFactory(brand=brand, potential=None)
-    partner_tiers_recompute(brand=brand, today=TODAY)
+    partner_tiers_refresh(brand=brand, today=TODAY)
     tiers = dict(PartnerCompany.objects.filter(brand=brand).values_list("pk", "potential_tier"))
     assert tiers == {a.pk: "low", b.pk: "medium", c.pk: "high", d.pk: "none"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from relais.core.models import Brand
-from relais.network.services import network_refresh
+from relais.followups.network import network_refresh
 
 
 class Command(BaseCommand):
