@@ -38,7 +38,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test -v 0
 	$(BIN)/lint-imports
-	$(BIN)/mypy relais config
+	$(BIN)/mypy relais config tests conftest.py
 
 fmt: venv
 	$(BIN)/ruff format .

@@ -4,7 +4,7 @@ then the accepted / rejected counts and the rejected lines."""
 import threading
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from relais.accounts.tests.factories import PASSWORD
 from relais.catalog.tests.factories import ProductFactory
@@ -55,7 +55,7 @@ def test_partner_uploads_confirms_mapping_and_sees_progress_then_counts(
     page.get_by_test_id("upload-link").click()
     page.set_input_files(
         "input[name=file]",
-        files=[{"name": "ventes-octobre.csv", "mimeType": "text/csv", "buffer": sales_file(drill, saw)}],
+        files=[FilePayload(name="ventes-octobre.csv", mimeType="text/csv", buffer=sales_file(drill, saw))],
     )
     page.get_by_test_id("upload-submit").click()
 

@@ -67,7 +67,7 @@ def company(brand, partner, *, products):
     job = Job.objects.create(
         kind="sellout_import",
         brand=brand,
-        partner=partner,
+        partner_id=partner.pk,
         status=Job.Status.FAILED,
         runner=f"inprocess:{socket.gethostname()}:1",
     )

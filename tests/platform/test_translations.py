@@ -3,6 +3,7 @@
 import gettext
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
@@ -17,7 +18,7 @@ CORE_PO = ROOT / "relais/core/locale/fr/LC_MESSAGES/django.po"
 TEMPLATE_STRING = re.compile(r"""\{%\s*translate\s+(["'])(.+?)\1""")
 
 
-def _catalogue(path: Path) -> dict[str, str]:
+def _catalogue(path: Path) -> dict[Any, Any]:
     with path.open("rb") as po_file:
         return {m.id: m.string for m in read_po(po_file) if m.id and not m.fuzzy}
 
