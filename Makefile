@@ -7,7 +7,14 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-postgres bench lint fmt venv browsers messages clean
+.PHONY: demo test test-postgres test-e2e serve worker bench lint fmt venv browsers messages clean
+
+# make serve / make worker: production settings on this machine (plain HTTP on the loopback, where browsers
+# accept the Secure cookies). A random key per start: sessions end when the server restarts.
+SERVE_ENV = DJANGO_SETTINGS_MODULE=config.settings.production \
+	SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} \
+	RELAIS_TASK_BACKEND=$${RELAIS_TASK_BACKEND:-inprocess} RELAIS_BIND=$${RELAIS_BIND:-127.0.0.1:$(PORT)}
 
 venv: $(VENV)/.installed
 
@@ -45,12 +52,26 @@ fmt: venv
 	$(BIN)/ruff check --fix .
 
 test: venv messages browsers lint
-	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (127.0.0.1:5432, trust auth, database `test`, or DATABASE_URL).
 test-postgres: venv messages browsers
 	DB=postgres $(BIN)/python -m relais.core.dbcheck
-	DB=postgres $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+	DB=postgres $(BIN)/pytest -q -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
+
+# The production stack end to end on this machine's PostgreSQL and Redis: gunicorn (production settings)
+# and a Celery worker, driven over HTTP by tests/e2e (log in, upload, import in the worker, points, order).
+test-e2e: venv messages
+	$(BIN)/pytest -q -p no:xdist tests/e2e $(PYTEST_ARGS)
+
+# Production-like, locally: gunicorn with the production settings on DATABASE_URL (default: the demo's
+# SQLite file), jobs in a thread unless RELAIS_TASK_BACKEND=celery (then run `make worker` beside it).
+serve: venv messages
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	$(SERVE_ENV) $(BIN)/gunicorn -c config/gunicorn.py config.wsgi:application
+
+worker: venv
+	$(SERVE_ENV) $(BIN)/celery -A config.celery worker -l info --concurrency 2
 
 bench: venv
 	$(BIN)/python -m bench
