@@ -54,7 +54,8 @@ def test_a_job_runs_at_commit_and_records_progress_and_result(django_capture_on_
     assert (job.progress_done, job.progress_total, job.message) == (4, 4, "4 of 4")
     assert job.result == {"counted": 4}
     assert job.percent == 100
-    assert job.started_at is not None and job.finished_at >= job.started_at
+    assert job.started_at is not None and job.finished_at is not None
+    assert job.finished_at >= job.started_at
 
 
 def test_an_application_error_fails_the_job_with_its_message(django_capture_on_commit_callbacks, brand):
