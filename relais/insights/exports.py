@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from openpyxl import Workbook
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,8 +35,6 @@ def rows_to_csv(*, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> byte
 
 
 def rows_to_xlsx(*, header: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "Export") -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "Export")
     sheet.append([neutralise(str(h)) for h in header])

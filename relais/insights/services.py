@@ -6,8 +6,9 @@ transaction per month that holds the brand's row lock, so two refreshes never in
 same on SQLite and PostgreSQL except for the month truncation.
 
 Call it (through the ``insights_rollup`` job, see ``rollup_enqueue``) after anything that changes counted
-lines: an import or a declaration's lines, a brand review that rejects or restores lines, and after segment
-memberships are recomputed (the cube's segment figures use current memberships). See docs/insights.md.
+lines: an import or a declaration's lines, a brand review that rejects or restores lines. After segment
+memberships are recomputed or partner fields change (the cube groups by them), ``cube_refresh_enqueue``
+rebuilds the cube only. The job's handler is in ``tasks.py``. See docs/insights.md.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from relais.catalog.models import Product
-from relais.core.jobs import job_enqueue, job_handler, job_progress
+from relais.core.jobs import job_enqueue, job_progress
 from relais.core.models import Brand, Job
 from relais.insights.feedback import feedback_themes
 from relais.insights.models import (
@@ -30,6 +31,8 @@ from relais.insights.models import (
     SelloutCube,
     SelloutRollup,
 )
+from relais.insights.periods import month_next, month_start, months_covering
+from relais.insights.sql import as_date, month_sql, quoted_table
 from relais.network.models import PartnerCompany, Segment, SegmentMembership
 from relais.sellout.models import Declaration, DeclarationLine
 
@@ -37,29 +40,13 @@ from relais.sellout.models import Declaration, DeclarationLine
 # until the brand rejects them.
 COUNTED_STATUSES = (DeclarationLine.Status.ACCEPTED, DeclarationLine.Status.FLAGGED)
 ROLLUP_JOB_KIND = "insights_rollup"
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_next(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def _month_sql(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
-    return f"date({column}, 'start of month')"
-
-
-def _table(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+# The payload flag of an ``insights_rollup`` job that rebuilds the cube only (see ``cube_refresh_enqueue``).
+CUBE_ONLY = "cube_only"
 
 
 def _months_with_lines(*, brand: Brand, partner: PartnerCompany | None) -> set[dt.date]:
     # Distinct months in SQL: the line table can be large.
-    sql = f"SELECT DISTINCT {_month_sql('sale_date')} FROM {_table(DeclarationLine)} WHERE brand_id = %s"  # noqa: S608
+    sql = f"SELECT DISTINCT {month_sql('sale_date')} FROM {quoted_table(DeclarationLine)} WHERE brand_id = %s"  # noqa: S608
     params: list[Any] = [brand.pk]
     if partner is not None:
         sql += " AND partner_id = %s"
@@ -67,7 +54,7 @@ def _months_with_lines(*, brand: Brand, partner: PartnerCompany | None) -> set[d
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return {value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)) for (value,) in rows}
+    return {as_date(value) for (value,) in rows}
 
 
 def _months_in_rollups(*, brand: Brand, partner: PartnerCompany | None) -> set[dt.date]:
@@ -133,13 +120,11 @@ def _refresh_month(*, brand: Brand, partner: PartnerCompany | None, month: dt.da
     # Serialise refreshes of one brand: delete + insert must not interleave with another refresh's.
     Brand.objects.select_for_update().filter(pk=brand.pk).values_list("pk", flat=True).first()
     end = month_next(month)
-    line_t, product_t = _table(DeclarationLine), _table(Product)
+    line_t, product_t = quoted_table(DeclarationLine), quoted_table(Product)
     # A line counts once its declaration is submitted: a draft's lines are the partner's work in progress.
     # Correlated EXISTS, not "declaration_id IN (...)": with an IN list SQLite drives the scan from the
     # (declaration, status) index over every line of the brand instead of the month's date range (5x slower).
-    drafts_out = (
-        f"EXISTS (SELECT 1 FROM {_table(Declaration)} d WHERE d.id = l.declaration_id AND d.status <> %s)"  # noqa: S608
-    )
+    drafts_out = f"EXISTS (SELECT 1 FROM {quoted_table(Declaration)} d WHERE d.id = l.declaration_id AND d.status <> %s)"  # noqa: S608
     where = (
         "l.brand_id = %s AND l.sale_date >= %s AND l.sale_date < %s AND l.status IN (%s, %s) AND "
         + drafts_out
@@ -162,7 +147,7 @@ def _refresh_month(*, brand: Brand, partner: PartnerCompany | None, month: dt.da
     cents = "CAST(ROUND(l.amount * 100) AS BIGINT)"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_table(SelloutRollup)} "  # noqa: S608
+            f"INSERT INTO {quoted_table(SelloutRollup)} "  # noqa: S608
             "(brand_id, month, partner_id, family, channel, currency, units, amount_cents, lines) "
             f"SELECT l.brand_id, %s, l.partner_id, COALESCE(p.family, ''), l.channel, l.currency, "
             f"SUM(l.quantity), SUM({cents}), COUNT(*) "
@@ -172,7 +157,7 @@ def _refresh_month(*, brand: Brand, partner: PartnerCompany | None, month: dt.da
         )
         rollup_rows = cursor.rowcount
         cursor.execute(
-            f"INSERT INTO {_table(ProductRollup)} "  # noqa: S608
+            f"INSERT INTO {quoted_table(ProductRollup)} "  # noqa: S608
             "(brand_id, month, partner_id, product_id, units, amount_cents, lines) "
             f"SELECT l.brand_id, %s, l.partner_id, l.product_id, SUM(l.quantity), "
             f"SUM(CASE WHEN l.currency = %s THEN {cents} ELSE 0 END), COUNT(*) "
@@ -214,9 +199,9 @@ _CUBE_KEYS: dict[str, str] = {
 
 def _rebuild_cube_month(*, brand: Brand, month: dt.date) -> int:
     SelloutCube.objects.filter(brand=brand, month=month).delete()
-    rollup_t, partner_t = _table(SelloutRollup), _table(PartnerCompany)
-    membership_t, segment_t = _table(SegmentMembership), _table(Segment)
-    cube_t = _table(SelloutCube)
+    rollup_t, partner_t = quoted_table(SelloutRollup), quoted_table(PartnerCompany)
+    membership_t, segment_t = quoted_table(SegmentMembership), quoted_table(Segment)
+    cube_t = quoted_table(SelloutCube)
     measures = "SUM(r.units), SUM(CASE WHEN r.currency = %s THEN r.amount_cents ELSE 0 END), SUM(r.lines)"
     columns = "(brand_id, month, segment_id, dimension, key, units, amount_cents, lines)"
     members = (
@@ -258,11 +243,7 @@ def _rebuild_cube_month(*, brand: Brand, month: dt.date) -> int:
 
 def declaration_months(*, declaration: Declaration) -> set[dt.date]:
     """The months a declaration touches: those of its period and those of its lines' sale dates."""
-    months: set[dt.date] = set()
-    month = month_start(declaration.period_start)
-    while month <= declaration.period_end:
-        months.add(month)
-        month = month_next(month)
+    months = set(months_covering(declaration.period_start, declaration.period_end))
     dates = DeclarationLine.objects.filter(declaration=declaration).values_list("sale_date", flat=True)
     months |= {month_start(d) for d in dates.distinct()}
     return months
@@ -283,16 +264,13 @@ def rollup_enqueue(
     partner: PartnerCompany | None = None,
     months: Iterable[dt.date] | None = None,
     declaration: Declaration | None = None,
-    cube_only: bool = False,
 ) -> Job:
     """Schedule ``rollup_refresh`` as an ``insights_rollup`` job, run after the current transaction commits.
 
-    With ``declaration``, its partner and months are used. This is what the sell-out services call after an
-    import, a submitted declaration or a review. ``cube_only`` schedules ``cube_refresh`` instead (after a
-    change of segment memberships or of partner fields).
+    With ``declaration``, its partner and months are used. This is what the follow-ups call after an import,
+    a submitted declaration or a review. After a change of segment memberships or of partner fields, the
+    lines did not change: ``cube_refresh_enqueue`` rebuilds the cube only.
     """
-    if cube_only:
-        return cube_refresh_enqueue(brand=brand)
     if declaration is not None:
         partner = declaration.partner
         months = declaration_months(declaration=declaration)
@@ -307,22 +285,4 @@ def rollup_enqueue(
 def cube_refresh_enqueue(*, brand: Brand) -> Job:
     """Schedule ``cube_refresh`` (the dashboard's grouping of the rollups by segment) as an
     ``insights_rollup`` job after commit: after segment memberships or partner fields changed."""
-    return job_enqueue(kind=ROLLUP_JOB_KIND, payload={"brand_id": brand.pk, "cube_only": True}, brand=brand)
-
-
-@job_handler(ROLLUP_JOB_KIND)
-def _rollup_job(job: Job) -> dict[str, Any]:
-    payload = job.payload
-    brand = Brand.objects.get(pk=payload["brand_id"])
-    if payload.get("cube_only"):
-        return cube_refresh(brand=brand, job=job)
-    partner = None
-    if payload.get("partner_id"):
-        partner = PartnerCompany.objects.get(brand=brand, pk=payload["partner_id"])
-    months = payload.get("months")
-    return rollup_refresh(
-        brand=brand,
-        partner=partner,
-        months=[dt.date.fromisoformat(m) for m in months] if months is not None else None,
-        job=job,
-    )
+    return job_enqueue(kind=ROLLUP_JOB_KIND, payload={"brand_id": brand.pk, CUBE_ONLY: True}, brand=brand)

@@ -37,7 +37,7 @@ def _dimension_titles() -> dict[str, str]:
 
 def _filters(request: AuthedRequest, brand: Brand) -> tuple[selectors.Period, Segment | None]:
     period = selectors.period_clean(brand=brand, start=request.GET.get("start"), end=request.GET.get("end"))
-    segment = selectors.segment_for_brand(brand=brand, segment_id=request.GET.get("segment"))
+    segment = selectors.segment_find(brand=brand, segment_id=request.GET.get("segment"))
     return period, segment
 
 

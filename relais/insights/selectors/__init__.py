@@ -1,59 +1,70 @@
-"""Reads of the insights domain."""
+"""Reads of the insights domain. Everything the brand dashboard shows comes from the rollup tables; partner
+pages read only their own rollup rows plus anonymised aggregates over at least ``K_MIN_OTHERS`` other
+partners (k-anonymity: never a minimum, a maximum or anything built from fewer partners).
 
-from relais.insights.selectors.dashboard import (
-    Period,
-    latest_month,
-    period_clean,
-    segment_for_brand,
-    dashboard_breakdown,
-    dashboard_totals,
-    network_coverage,
-    dashboard_data,
-    top_partners,
-    objective_attainment,
-    challenge_points_cost,
-    chart_payload,
-    partner_trend,
-    partner_online_share,
-    partner_best_sellers,
+``common`` (period, segment filter, anonymity floor) · ``dashboard`` (the brand dashboard) · ``programme``
+(objectives and challenges on the dashboard) · ``partner`` (a partner's own figures) · ``benchmarks`` (what a
+partner sees of the others) · ``customer_feedback`` (comments) · ``challenge_impact`` (what a challenge
+changed). Import from this package: ``from relais.insights.selectors import period_clean``.
+"""
+
+from relais.insights.periods import Period
+from relais.insights.selectors.benchmarks import (
     partner_benchmarks,
     region_best_sellers,
     segment_feedback_themes,
+)
+from relais.insights.selectors.challenge_impact import challenge_impact
+from relais.insights.selectors.common import (
+    DECLARATION_GRACE_DAYS,
+    K_MIN_OTHERS,
+    latest_month,
+    period_clean,
+    segment_find,
+)
+from relais.insights.selectors.customer_feedback import (
     feedback_lines,
     feedback_theme_counts,
     line_segments,
     themes_of,
-    challenge_impact,
-    K_MIN_OTHERS,
-    DECLARATION_GRACE_DAYS,
-    BREAKDOWNS,
 )
+from relais.insights.selectors.dashboard import (
+    BREAKDOWNS,
+    chart_payload,
+    dashboard_breakdown,
+    dashboard_data,
+    dashboard_totals,
+    network_coverage,
+    top_partners,
+)
+from relais.insights.selectors.partner import partner_best_sellers, partner_online_share, partner_trend
+from relais.insights.selectors.programme import challenge_points_cost, objective_attainment
 
 __all__ = [
+    "BREAKDOWNS",
+    "DECLARATION_GRACE_DAYS",
+    "K_MIN_OTHERS",
     "Period",
-    "latest_month",
-    "period_clean",
-    "segment_for_brand",
-    "dashboard_breakdown",
-    "dashboard_totals",
-    "network_coverage",
-    "dashboard_data",
-    "top_partners",
-    "objective_attainment",
+    "challenge_impact",
     "challenge_points_cost",
     "chart_payload",
-    "partner_trend",
-    "partner_online_share",
-    "partner_best_sellers",
-    "partner_benchmarks",
-    "region_best_sellers",
-    "segment_feedback_themes",
+    "dashboard_breakdown",
+    "dashboard_data",
+    "dashboard_totals",
     "feedback_lines",
     "feedback_theme_counts",
+    "latest_month",
     "line_segments",
+    "network_coverage",
+    "objective_attainment",
+    "partner_benchmarks",
+    "partner_best_sellers",
+    "partner_online_share",
+    "partner_trend",
+    "period_clean",
+    "region_best_sellers",
+    "segment_feedback_themes",
+    "segment_find",
     "themes_of",
-    "challenge_impact",
-    "K_MIN_OTHERS",
-    "DECLARATION_GRACE_DAYS",
-    "BREAKDOWNS",
+    "top_partners",
 ]

@@ -9,7 +9,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from relais.catalog.models import Product
 from relais.catalog.tests.factories import ProductFactory
+from relais.core.models import Brand
+from relais.network.models import PartnerCompany
 from relais.sellout.models import Declaration, DeclarationLine
 
 _keys = itertools.count(1)
@@ -17,7 +20,7 @@ _keys = itertools.count(1)
 
 def declaration_with_lines(
     *,
-    partner,
+    partner: PartnerCompany,
     lines: list[dict[str, Any]],
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
@@ -61,5 +64,5 @@ def declaration_with_lines(
     return declaration
 
 
-def product(brand, family: str = "Drills", **kwargs):
+def product(brand: Brand, family: str = "Drills", **kwargs: Any) -> Product:
     return ProductFactory(brand=brand, family=family, **kwargs)

@@ -4,6 +4,7 @@ import pytest
 
 from relais.insights.selectors import network_coverage, period_clean
 from relais.insights.tests.factories import declaration_with_lines, product
+from relais.network.models import PartnerCompany
 from relais.network.services import segment_create
 from relais.network.tests.factories import PartnerFactory
 from relais.sellout.models import Declaration
@@ -20,11 +21,21 @@ def test_coverage_counts_declared_and_on_time_active_partners(brand):
     on_time, late, silent, draft_only = (PartnerFactory(brand=brand) for _ in range(4))
     inactive = PartnerFactory(brand=brand, is_active=False)
     line = [{"product": item, "quantity": 1, "amount": 1, "sale_date": dt.date(2026, 3, 10)}]
-    march = {"period_start": dt.date(2026, 3, 1), "period_end": dt.date(2026, 3, 31)}
-    declaration_with_lines(partner=on_time, lines=line, submitted_at=at(dt.date(2026, 4, 10)), **march)
-    declaration_with_lines(partner=late, lines=line, submitted_at=at(dt.date(2026, 4, 11)), **march)
-    declaration_with_lines(partner=inactive, lines=line, **march)
-    draft = declaration_with_lines(partner=draft_only, lines=line, **march)
+
+    def declared(partner: PartnerCompany, submitted_at: dt.datetime | None = None) -> Declaration:
+        """A declaration of March (the whole month), submitted at ``submitted_at`` (by default now)."""
+        return declaration_with_lines(
+            partner=partner,
+            lines=line,
+            submitted_at=submitted_at,
+            period_start=dt.date(2026, 3, 1),
+            period_end=dt.date(2026, 3, 31),
+        )
+
+    declared(on_time, submitted_at=at(dt.date(2026, 4, 10)))
+    declared(late, submitted_at=at(dt.date(2026, 4, 11)))
+    declared(inactive)
+    draft = declared(draft_only)
     Declaration.objects.filter(pk=draft.pk).update(status=Declaration.Status.DRAFT, submitted_at=None)
     period = period_clean(brand=brand, start="2026-03", end="2026-03")
 

@@ -7,8 +7,11 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
+from relais.followups.network import partner_update
+from relais.insights.models import CubeDimension, SelloutCube
 from relais.insights.selectors import dashboard_totals, period_clean
 from relais.insights.services import rollup_after_declaration
+from relais.network.tests.factories import SegmentFactory
 from relais.sellout.models import DeclarationLine
 from relais.sellout.review import line_review
 from relais.sellout.services import declaration_create, declaration_lines_add, declaration_submit
@@ -59,10 +62,6 @@ def test_totals_follow_submissions_reviews_and_returns(brand, partner, brand_adm
 def test_the_segment_figures_follow_a_change_of_membership(
     brand, partner, brand_admin, django_capture_on_commit_callbacks
 ):
-    from relais.insights.models import CubeDimension, SelloutCube
-    from relais.network.services import partner_update
-    from relais.network.tests.factories import SegmentFactory
-
     catalogue(brand, count=1, list_price=Decimal("20.00"))
     belgians = SegmentFactory(brand=brand, rules={"country": ["BE"]})
     declaration = declaration_create(
@@ -75,7 +74,7 @@ def test_the_segment_figures_follow_a_change_of_membership(
     with django_capture_on_commit_callbacks(execute=True):
         declaration_submit(declaration=declaration)
 
-    def segment_units():
+    def segment_units() -> int:
         row = SelloutCube.objects.filter(
             brand=brand, segment=belgians, dimension=CubeDimension.TOTAL, month=dt.date(2026, 10, 1)
         ).first()
