@@ -19,6 +19,7 @@ from relais.core.models import Brand
 from relais.insights import selectors
 from relais.insights.exports import rows_to_csv, rows_to_xlsx
 from relais.network.models import PartnerCompany, Segment
+from relais.network.selectors import segment_list
 
 FEEDBACK_PER_PAGE = 30
 
@@ -66,7 +67,7 @@ def _dashboard_context(request: AuthedRequest, brand: Brand) -> dict[str, Any]:
 def dashboard(request: AuthedRequest) -> HttpResponse:
     brand = access_brand_staff(request.user)
     context = _dashboard_context(request, brand)
-    context["segments"] = Segment.objects.filter(brand=brand).order_by("name")
+    context["segments"] = segment_list(brand=brand)
     return render(request, "insights/dashboard.html", context)
 
 
@@ -199,7 +200,7 @@ def feedback(request: AuthedRequest) -> HttpResponse:
     context = {
         "period": period,
         "segment": segment,
-        "segments": Segment.objects.filter(brand=brand).order_by("name"),
+        "segments": segment_list(brand=brand),
         "q": q,
         "page": page,
         "items": items,
