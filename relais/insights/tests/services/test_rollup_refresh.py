@@ -5,9 +5,20 @@ import pytest
 from django.db.models import Sum
 
 from relais.core.models import Job
-from relais.insights.models import FeedbackThemeRollup, ProductRollup, SelloutCube, SelloutRollup
+from relais.insights.models import (
+    CubeDimension,
+    FeedbackThemeRollup,
+    ProductRollup,
+    SelloutCube,
+    SelloutRollup,
+)
 from relais.insights.selectors import dashboard_breakdown, dashboard_totals, period_clean
-from relais.insights.services import rollup_after_declaration, rollup_enqueue, rollup_refresh
+from relais.insights.services import (
+    cube_refresh_enqueue,
+    rollup_after_declaration,
+    rollup_enqueue,
+    rollup_refresh,
+)
 from relais.insights.tests.factories import declaration_with_lines, product
 from relais.network.services import segment_create
 from relais.network.tests.factories import PartnerFactory
@@ -215,6 +226,30 @@ def test_rollup_job_runs_after_commit(brand, partner, django_capture_on_commit_c
     assert job.kind == "insights_rollup" and job.status == Job.Status.SUCCEEDED, job.error
     assert job.payload["months"] == ["2026-02-01"]
     assert dashboard_totals(brand=brand, period=whole_period(brand))["units"] == 7
+
+
+def test_cube_refresh_job_regroups_the_rollups_without_reading_the_lines(
+    brand, partner, django_capture_on_commit_callbacks
+):
+    drill = product(brand)
+    declaration_with_lines(
+        partner=partner, lines=[{"product": drill, "quantity": 4, "amount": "40", "sale_date": JAN}]
+    )
+    rollup_refresh(brand=brand)
+    # A segment created after the refresh: the cube does not know it yet.
+    segment = segment_create(brand=brand, name="Everyone", rules={})
+    in_segment = SelloutCube.objects.filter(brand=brand, segment=segment, dimension=CubeDimension.TOTAL)
+    assert not in_segment.exists()
+    rollup_rows = snapshot(brand)["rollup"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = cube_refresh_enqueue(brand=brand)
+
+    job.refresh_from_db()
+    assert job.kind == "insights_rollup" and job.status == Job.Status.SUCCEEDED, job.error
+    assert job.payload == {"brand_id": brand.pk, "cube_only": True}
+    assert [row.units for row in in_segment] == [4]
+    assert snapshot(brand)["rollup"] == rollup_rows
 
 
 def test_brands_never_mix(brand, other_brand, partner):
