@@ -22,6 +22,7 @@ class Form:
     action: str
     method: str
     fields: dict[str, str] = field(default_factory=dict)
+    file_fields: set[str] = field(default_factory=set)
 
 
 class _Forms(HTMLParser):
@@ -44,7 +45,9 @@ class _Forms(HTMLParser):
             kind = a.get("type", "text")
             if kind in {"checkbox", "radio"} and "checked" not in a:
                 return
-            if kind not in {"submit", "button", "file"}:
+            if kind == "file":
+                self.forms[-1].file_fields.add(a["name"])
+            elif kind not in {"submit", "button"}:
                 self.forms[-1].fields[a["name"]] = a.get("value", "on" if kind == "checkbox" else "")
         elif tag == "select" and a.get("name"):
             self._select, self._first_option = a["name"], None
@@ -76,7 +79,7 @@ def forms_of(html: str) -> list[Form]:
     return parser.forms
 
 
-def testid_text(html: str, testid: str) -> str:
+def text_by_testid(html: str, testid: str) -> str:
     """The text inside the element carrying ``data-testid=testid`` (first match, tags stripped)."""
     match = re.search(rf'data-testid="{re.escape(testid)}"[^>]*>(.*?)</', html, re.S)
     if match is None:
@@ -92,6 +95,7 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.http = requests.Session()
         self.http.trust_env = False  # loopback only: never through a proxy of the environment
+        self.history: list[tuple[str, str, int]] = []  # (method, url, status) of every hop, for failures
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         url = urljoin(self.base_url, path)
@@ -108,6 +112,7 @@ class Client:
             response = self.http.request(
                 method, url, headers=headers, allow_redirects=False, timeout=60, **kwargs
             )
+            self.history.append((method, url, response.status_code))
             for raw in response.raw.headers.getlist("Set-Cookie"):
                 jar: SimpleCookie = SimpleCookie()
                 jar.load(raw)
@@ -134,10 +139,19 @@ class Client:
         files: dict[str, Any] | None = None,
         **values: str,
     ) -> requests.Response:
-        """Submit the page's form (the one whose action contains ``action``, else the first POST form)."""
-        candidates = [f for f in forms_of(page.text) if f.method == "post"]
+        """Submit one of the page's POST forms: the one whose action contains ``action``, else the first that
+        has every field and file field given (never the header's language switcher or logout button)."""
+        skip = ("/i18n/setlang/", "/logout/")
+        candidates = [
+            f for f in forms_of(page.text) if f.method == "post" and not any(s in f.action for s in skip)
+        ]
         if action is not None:
             candidates = [f for f in candidates if action in f.action]
+        else:
+            wanted_files = set(files or {})
+            candidates = [
+                f for f in candidates if set(values) <= set(f.fields) and wanted_files <= f.file_fields
+            ]
         if not candidates:
             raise AssertionError(f"no POST form{f' to {action}' if action else ''} on {page.url}")
         form = candidates[0]
@@ -148,5 +162,10 @@ class Client:
         page = self.get("/accounts/login/")
         response = self.submit(page, email=email, password=password)
         assert response.status_code == 200, response.status_code
-        assert "sessionid" in "".join(self.cookies), f"not logged in as {email}: {response.text[:500]}"
+        errors = re.findall(
+            r'<(?:ul class="errorlist[^"]*"|p class="error[^"]*")[^>]*>(.*?)</', response.text, re.S
+        )
+        assert "sessionid" in "".join(self.cookies), (
+            f"not logged in as {email}: {errors or response.text[-3000:]}"
+        )
         return response

@@ -40,8 +40,8 @@ def main() -> None:
     call_command("import_partners", str(EXAMPLES / "partenaires.csv"), brand="lumen", stdout=out)
     brand = Brand.objects.get(slug="lumen")
     partner = PartnerCompany.objects.get(brand=brand, code="R-101")
-    admin = user_create(email="admin@lumen.e2e", role=Role.BRAND_ADMIN, brand=brand, password=PASSWORD)
-    user_create(email="owner@dumas.e2e", role=Role.PARTNER_ADMIN, partner=partner, password=PASSWORD)
+    admin = user_create(email="admin@lumen-e2e.test", role=Role.BRAND_ADMIN, brand=brand, password=PASSWORD)
+    user_create(email="owner@dumas-e2e.test", role=Role.PARTNER_ADMIN, partner=partner, password=PASSWORD)
     today = timezone.localdate()
     challenge = challenge_create(
         brand=brand,
@@ -57,8 +57,8 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "brand_admin": "admin@lumen.e2e",
-                "partner_admin": "owner@dumas.e2e",
+                "brand_admin": "admin@lumen-e2e.test",
+                "partner_admin": "owner@dumas-e2e.test",
                 "password": PASSWORD,
                 "gtins": products,
                 "reward_id": reward.pk,

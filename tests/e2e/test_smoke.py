@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.e2e.client import Client, testid_text
+from tests.e2e.client import Client, text_by_testid
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
@@ -67,18 +67,20 @@ def test_a_partner_month_runs_through_gunicorn_and_the_celery_worker(stack: Stac
     brand.login(seed["brand_admin"], seed["password"])
     before = brand.get("/brand/insights/charts/")
     assert before.status_code == 200
-    amount_before = _number(testid_text(before.text, "total-amount"))
+    amount_before = _number(text_by_testid(before.text, "total-amount"))
 
     partner = Client(stack.base_url)
     partner.login(seed["partner_admin"], seed["password"])
-    assert _number(testid_text(partner.get("/portal/points/").text, "points-available")) == 0
+    assert _number(text_by_testid(partner.get("/portal/points/").text, "points-available")) == 0
 
     # Upload the ERP's own file; the columns are recognised; confirm the mapping.
     upload_page = partner.get("/portal/imports/upload/")
     mapping = partner.submit(
         upload_page, files={"file": ("ventes-novembre.csv", _sales_file(seed["gtins"]), "text/csv")}
     )
-    assert mapping.status_code == 200 and "/mapping/" in mapping.url, mapping.text[:1000]
+    assert mapping.status_code == 200 and "/mapping/" in mapping.url, "\n".join(
+        map(str, partner.history[-4:])
+    )
     started = partner.submit(mapping, map_invoice_ref="N° facture")
     assert started.status_code == 200
     job_id = int(re.search(r'id="job-(\d+)"', started.text).group(1))  # type: ignore[union-attr]
@@ -90,10 +92,10 @@ def test_a_partner_month_runs_through_gunicorn_and_the_celery_worker(stack: Stac
     assert all(runner.startswith("celery:") for _kind, _status, runner in jobs), jobs
 
     # 4 units at 50 points each, confirmed at once (nothing was flagged), and the dashboard has the sales.
-    points = _number(testid_text(partner.get("/portal/points/").text, "points-available"))
+    points = _number(text_by_testid(partner.get("/portal/points/").text, "points-available"))
     assert points == 200
     after = brand.get("/brand/insights/charts/")
-    assert _number(testid_text(after.text, "total-amount")) == pytest.approx(
+    assert _number(text_by_testid(after.text, "total-amount")) == pytest.approx(
         amount_before + 3 * 49.90 + 69.90
     )
 
@@ -107,4 +109,4 @@ def test_a_partner_month_runs_through_gunicorn_and_the_celery_worker(stack: Stac
         seed["reward_id"],
     )
     assert len(orders) == 1 and orders[0][1] == 100, orders
-    assert _number(testid_text(partner.get("/portal/points/").text, "points-available")) == 100
+    assert _number(text_by_testid(partner.get("/portal/points/").text, "points-available")) == 100
