@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relais.core.errors import ApplicationError
-from relais.sellout.ingest import mapping, reader, validate
+from relais.sellout.ingest import files, mapping, validate
 
 RULES = validate.Rules(
     catalogue=validate.Catalogue.from_rows([("03761230000013", 1, None, "EUR")]),
@@ -25,7 +25,7 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 def read_everything(path) -> int:
     """Open, map and check a file as an import does; return the number of rows seen."""
     try:
-        table = reader.open_table(path)
+        table = files.sellout_file_open(path)
     except ApplicationError as exc:
         assert exc.message
         return -1
@@ -114,7 +114,7 @@ def test_a_zip_that_is_not_a_spreadsheet_is_a_clear_error(tmp_path):
     path = tmp_path / "archive.xlsx"
     path.write_bytes(buffer.getvalue())
     try:
-        reader.open_table(path)
+        files.sellout_file_open(path)
     except ApplicationError as exc:
         assert "spreadsheet" in exc.message
     else:
@@ -133,7 +133,7 @@ def test_line_breaks_inside_quoted_cells_keep_the_row_numbers_of_the_file(tmp_pa
         "3761230000013;5;05/10/2026;fin\n",
         encoding="utf-8",
     )
-    table = reader.open_table(path)
+    table = files.sellout_file_open(path)
     rows = pl.concat(list(table.batches(2)))
     assert rows["__row"].to_list() == [3, 4, 6, 7, 10]
     assert rows["c1"].to_list() == ["1", "2", "3", "4", "5"]
@@ -152,7 +152,7 @@ def test_a_quoted_line_break_across_the_reader_blocks_is_followed(tmp_path):
     lines[250] = '3761230000013;251;01/10/2026;"avis sur\n' + "x" * 5000 + '\nplusieurs lignes"'
     path = tmp_path / "long.csv"
     path.write_text("EAN;Qté;Date;Commentaire\n" + "\n".join(lines) + "\n", encoding="cp1252")
-    table = reader.open_table(path)
+    table = files.sellout_file_open(path)
     rows = pl.concat(list(table.batches(40)))
     numbers = rows["__row"].to_list()
     assert rows["c1"].to_list() == [str(n) for n in range(1, 400)]
