@@ -147,27 +147,12 @@ def _network(brand) -> tuple[list[tuple], list[tuple]]:
     return partner_rows, product_rows
 
 
-LINE_COLUMNS = [
-    "brand_id",
-    "partner_id",
-    "declaration_id",
-    "product_id",
-    "gtin",
-    "quantity",
-    "amount",
-    "currency",
-    "sale_date",
-    "channel",
-    "invoice_ref",
-    "customer_type",
-    "customer_postcode_area",
-    "customer_segment",
-    "feedback",
-    "status",
-    "flag_reason",
-    "dedup_key",
-    "created_at",
-]
+def line_columns() -> list[str]:
+    """The line table's columns that ``_generate`` fills: all of them (``ingest.fields``) but the unit price and
+    the source row, which a dashboard never reads (imported here: the models need Django set up first)."""
+    from relais.sellout.ingest.fields import LINE_COLUMNS
+
+    return [c for c in LINE_COLUMNS if c not in {"unit_price", "source_row"}]
 
 
 def _generate(duck, *, brand_id: int, size: int, folder: Path) -> Path:
@@ -211,11 +196,12 @@ def _load(duck, *, path: Path) -> float:
     from relais.sellout.models import DeclarationLine
 
     table = DeclarationLine._meta.db_table
-    columns = ", ".join(LINE_COLUMNS)
+    names = line_columns()
+    columns = ", ".join(names)
     start = time.perf_counter()
     if connection.vendor == "postgresql":
         csv_path = path.with_suffix(".csv")
-        duck.execute(f"COPY (SELECT * FROM '{path}') TO '{csv_path}' (HEADER false)")
+        duck.execute(f"COPY (SELECT {columns} FROM '{path}') TO '{csv_path}' (HEADER false)")
         with transaction.atomic(), connection.cursor() as cursor:
             raw = cursor.connection.cursor()
             with (
@@ -226,10 +212,10 @@ def _load(duck, *, path: Path) -> float:
                     copy.write(chunk)
         csv_path.unlink()
     else:
-        placeholders = ", ".join(["%s"] * len(LINE_COLUMNS))
+        placeholders = ", ".join(["%s"] * len(names))
         # Timestamps as text (as Django stores them in SQLite): fetching TIMESTAMPTZ would need pytz.
         select = ", ".join(
-            "strftime(created_at, '%Y-%m-%d %H:%M:%S')" if c == "created_at" else c for c in LINE_COLUMNS
+            "strftime(created_at, '%Y-%m-%d %H:%M:%S')" if c == "created_at" else c for c in names
         )
         result = duck.execute(f"SELECT {select} FROM '{path}'")
         with transaction.atomic(), connection.cursor() as cursor:

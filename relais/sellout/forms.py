@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relais.network.models import PartnerCompany, Site
+from relais.sellout.ingest.fields import FIELD_NAMES
 from relais.sellout.models import Declaration, SaleChannel, Source
 
 UPLOAD_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods", ".edi", ".edifact")
@@ -110,19 +111,8 @@ class LineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    ROW_FIELDS = (
-        "gtin",
-        "quantity",
-        "unit_price",
-        "amount",
-        "sale_date",
-        "channel",
-        "invoice_ref",
-        "customer_type",
-        "customer_postcode_area",
-        "customer_segment",
-        "feedback",
-    )
+    # The line's fields, but the currency: a line typed on the form is in the brand's currency.
+    ROW_FIELDS = tuple(name for name in FIELD_NAMES if name != "currency")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,7 +8,8 @@ A partner exports sell-out from its own system, in its own language and layout. 
   date, small integers are quantities, decimals are prices or amounts.
 
 The partner confirms or corrects the proposal once; it is saved as a ``ColumnMapping`` keyed by the
-header signature and reused for the next file of the same layout.
+header signature and reused for the next file of the same layout. The fields themselves are the sell-out
+line's (``fields``).
 """
 
 from __future__ import annotations
@@ -16,39 +17,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 from stdnum import ean
 
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: Promise
-    required: bool = False
-
-
-# The canonical fields of a sell-out line. amount / unit_price: one of the two is required.
-FIELDS: list[FieldSpec] = [
-    FieldSpec("gtin", _("GTIN / EAN"), required=True),
-    FieldSpec("quantity", _("Quantity"), required=True),
-    FieldSpec("sale_date", _("Date of sale"), required=True),
-    FieldSpec("amount", _("Line amount")),
-    FieldSpec("unit_price", _("Unit price")),
-    FieldSpec("currency", _("Currency")),
-    FieldSpec("channel", _("Sales channel")),
-    FieldSpec("invoice_ref", _("Invoice number")),
-    FieldSpec("customer_type", _("Customer type")),
-    FieldSpec("customer_postcode_area", _("Customer postcode area")),
-    FieldSpec("customer_segment", _("Customer segment")),
-    FieldSpec("feedback", _("Customer feedback")),
-]
-FIELD_NAMES: list[str] = [f.name for f in FIELDS]
-REQUIRED_FIELDS: list[str] = [f.name for f in FIELDS if f.required]
-# At least one of these must be mapped (the other is derived).
-PRICE_FIELDS: tuple[str, str] = ("amount", "unit_price")
+from relais.sellout.ingest.fields import FIELD_NAMES as FIELD_NAMES  # re-exported: the line's fields
+from relais.sellout.ingest.fields import FIELDS, PRICE_FIELDS, REQUIRED_FIELDS
+from relais.sellout.ingest.fields import FieldSpec as FieldSpec
 
 
 def normalise_header(text: object) -> str:
@@ -455,7 +431,7 @@ def _is_gtin(value: str) -> bool:
     return ean.is_valid(digits.zfill(14))
 
 
-def _share(values: list[str], test) -> float:
+def _share(values: list[str], test: Callable[[str], bool]) -> float:
     filled = [v for v in values if v.strip()]
     if not filled:
         return 0.0

@@ -27,43 +27,12 @@ import polars as pl
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-TABLE = "sellout_declarationline"
-COLUMNS = [
-    "brand_id",
-    "partner_id",
-    "declaration_id",
-    "product_id",
-    "gtin",
-    "quantity",
-    "unit_price",
-    "amount",
-    "currency",
-    "sale_date",
-    "channel",
-    "invoice_ref",
-    "customer_type",
-    "customer_postcode_area",
-    "customer_segment",
-    "feedback",
-    "status",
-    "flag_reason",
-    "source_row",
-    "dedup_key",
-    "created_at",
-]
-TEXT_COLUMNS = [
-    "gtin",
-    "currency",
-    "channel",
-    "invoice_ref",
-    "customer_type",
-    "customer_postcode_area",
-    "customer_segment",
-    "feedback",
-    "status",
-    "flag_reason",
-    "dedup_key",
-]
+from relais.sellout.ingest.fields import LINE_COLUMNS, TEXT_COLUMNS
+from relais.sellout.models import DeclarationLine
+
+TABLE = DeclarationLine._meta.db_table
+# The columns of a line (model order) and those of them that are text: ``fields``, from the model.
+COLUMNS = LINE_COLUMNS
 _LOOKUP_CHUNK = 500
 # "staging" (default): COPY into a temporary table, then INSERT ... SELECT ... ON CONFLICT DO NOTHING
 # RETURNING. "lookup": look the batch's keys up, COPY the new lines straight into the table (falls back to

@@ -17,7 +17,7 @@ import polars as pl
 from babel.numbers import list_currencies
 from django.utils.translation import gettext as _
 
-from relais.sellout.ingest.mapping import FIELD_NAMES
+from relais.sellout.ingest.fields import FIELD_NAMES, MAX_LENGTHS
 
 ERROR_SCHEMA = {"__row": pl.Int64, "field": pl.String, "message": pl.String}
 # Unit price below 30 % or above 300 % of the list price is flagged for the brand to review.
@@ -443,17 +443,17 @@ def check_batch(frame: pl.DataFrame, rules: Rules, *, raw_columns: list[str] | N
             )
         ),
         "invoice_ref": (
-            pl.when(pl.col("invoice_ref").str.len_chars() > 60).then(
+            pl.when(pl.col("invoice_ref").str.len_chars() > MAX_LENGTHS["invoice_ref"]).then(
                 _message(_("Invoice number is longer than 60 characters"))
             )
         ),
         "customer_postcode_area": (
-            pl.when(pl.col("customer_postcode_area").str.len_chars() > 10).then(
-                _message(_("Postcode area is longer than 10 characters"))
-            )
+            pl.when(
+                pl.col("customer_postcode_area").str.len_chars() > MAX_LENGTHS["customer_postcode_area"]
+            ).then(_message(_("Postcode area is longer than 10 characters")))
         ),
         "customer_segment": (
-            pl.when(pl.col("customer_segment").str.len_chars() > 60).then(
+            pl.when(pl.col("customer_segment").str.len_chars() > MAX_LENGTHS["customer_segment"]).then(
                 _message(_("Customer segment is longer than 60 characters"))
             )
         ),
