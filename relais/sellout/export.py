@@ -1,8 +1,8 @@
 """Export of declaration lines for the brand, as CSV or XLSX.
 
-Text typed by partners (invoice refs, segments, feedback) could start with ``=``, ``+``, ``-``, ``@``, a tab
-or a carriage return and be run as a formula by a spreadsheet (CSV/formula injection). Such text cells get
-a leading apostrophe; numbers and dates are written as numbers and dates and are left alone.
+Text typed by partners (invoice refs, segments, feedback) could be run as a formula by a spreadsheet:
+every cell goes through ``relais.core.exports.neutralise``; numbers and dates are written as numbers and
+dates. The line's own columns come from its schema (``ingest.fields``), after the declaration and partner.
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from relais.core.exports import neutralise
+from relais.sellout.ingest.fields import SALE_COLUMNS
 from relais.sellout.models import DeclarationLine
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
+# (header, value path) of each column: the declaration and partner, the sale's date, product and values.
 COLUMNS: list[tuple[str, str]] = [
     ("declaration", "declaration_id"),
     ("partner_code", "partner__code"),
@@ -28,27 +31,10 @@ COLUMNS: list[tuple[str, str]] = [
     ("sale_date", "sale_date"),
     ("gtin", "gtin"),
     ("product", "product__name"),
-    ("quantity", "quantity"),
-    ("unit_price", "unit_price"),
-    ("amount", "amount"),
-    ("currency", "currency"),
-    ("channel", "channel"),
-    ("invoice_ref", "invoice_ref"),
-    ("customer_type", "customer_type"),
-    ("customer_postcode_area", "customer_postcode_area"),
-    ("customer_segment", "customer_segment"),
-    ("feedback", "feedback"),
-    ("status", "status"),
-    ("flag_reason", "flag_reason"),
+    *((name, name) for name in SALE_COLUMNS if name not in {"sale_date", "gtin"}),
     ("source", "declaration__source"),
 ]
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe; others unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+__all__ = ["COLUMNS", "export_filename", "lines_csv_stream", "lines_xlsx", "neutralise"]
 
 
 def _rows(lines: QuerySet[DeclarationLine]) -> Iterator[list[Any]]:
@@ -72,9 +58,6 @@ def lines_csv_stream(lines: QuerySet[DeclarationLine]) -> Iterable[str]:
 
 def lines_xlsx(lines: QuerySet[DeclarationLine]) -> bytes:
     """The lines as an XLSX workbook (openpyxl write-only mode, constant memory per row)."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Sell-out lines")[:31])
     sheet.append([name for name, _path in COLUMNS])

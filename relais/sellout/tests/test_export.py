@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from relais.sellout.export import neutralise
+from relais.core.exports import neutralise
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
