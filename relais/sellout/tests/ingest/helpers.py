@@ -7,6 +7,7 @@ from pathlib import Path
 
 from stdnum import ean
 
+from relais.sellout.models import SelloutImport
 from relais.sellout.services import (
     IngestResult,
     sellout_import_create,
@@ -24,7 +25,7 @@ def wrong_check_digit(code: str) -> str:
     return code[:-1] + str((int(code[-1]) + 1) % 10)
 
 
-def run_file(partner, path: Path, **period) -> tuple[IngestResult, object]:
+def run_file(partner, path: Path, **period) -> tuple[IngestResult, SelloutImport]:
     """Upload, auto-map and import a file as the CLI does; return the result and the import."""
     sellout_import = sellout_import_create(partner=partner, uploaded_file=path)
     proposal = sellout_import_propose_mapping(sellout_import=sellout_import)

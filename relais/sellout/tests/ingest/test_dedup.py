@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+from collections import Counter
+from typing import Any
 
 import polars as pl
 from hypothesis import given
@@ -37,7 +39,7 @@ def test_the_key_leads_with_the_sale_date_then_the_hash_of_the_rule():
 
 
 def test_every_component_matters():
-    base = {"partner_id": 1, "gtin": "03761230000013", "sale_date": DAY, "quantity": 2}
+    base: dict[str, Any] = {"partner_id": 1, "gtin": "03761230000013", "sale_date": DAY, "quantity": 2}
     key = dedup_key(**base)
     assert key != dedup_key(**{**base, "partner_id": 2})
     assert key != dedup_key(**{**base, "gtin": "03761230000020"})
@@ -66,12 +68,6 @@ def test_identical_lines_are_numbered_across_batches():
     cuts=st.lists(st.integers(0, 60), max_size=6),
 )
 def test_occurrences_count_identical_lines_across_any_batches(bases, cuts):
-    from collections import Counter
-
-    import polars as pl
-
-    from relais.sellout.ingest.dedup import Occurrences
-
     bounds = sorted({0, len(bases), *(c for c in cuts if c <= len(bases))})
     occurrences = Occurrences()
     got: list[int] = []

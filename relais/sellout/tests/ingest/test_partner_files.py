@@ -23,13 +23,10 @@ from relais.sellout.tests.ingest.helpers import (
 NBSP = "\u00a0"
 
 
-def stored_rows(sellout_import) -> dict[int, DeclarationLine]:
-    return {
-        line.source_row: line
-        for line in DeclarationLine.objects.filter(declaration=sellout_import.declaration).select_related(
-            "product"
-        )
-    }
+def stored_rows(sellout_import: SelloutImport) -> dict[int, DeclarationLine]:
+    """The lines an import stored, by their row in the file (every line of a file has one)."""
+    found = DeclarationLine.objects.filter(declaration=sellout_import.declaration).select_related("product")
+    return {line.source_row: line for line in found if line.source_row is not None}
 
 
 def french_excel_csv(tmp_path, future: dt.date):
@@ -101,6 +98,7 @@ def test_french_excel_csv_each_row(partner, products, tmp_path):
     assert sellout_import.status == SelloutImport.Status.DONE
     assert (sellout_import.accepted, sellout_import.flagged, sellout_import.rejected) == (2, 1, 7)
     declaration = sellout_import.declaration
+    assert declaration is not None and sellout_import.mapping is not None
     assert declaration.status == Declaration.Status.SUBMITTED  # a flagged line waits for review
     assert (declaration.period_start, declaration.period_end) == (dt.date(2026, 10, 3), dt.date(2026, 10, 8))
     assert (declaration.lines_accepted, declaration.lines_flagged, declaration.lines_rejected) == (2, 1, 7)
@@ -246,6 +244,7 @@ def test_period_given_rejects_dates_outside(partner, products, tmp_path):
     )
     assert outcomes(result) == {2: {"sale_date"}, 4: {"sale_date"}}
     assert "outside the declared period" in result.errors[0].message
+    assert sellout_import.declaration is not None
     assert sellout_import.declaration.period_start == dt.date(2026, 10, 1)
 
 
