@@ -17,7 +17,7 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from relais.api.auth import api_key_auth, request_partner
-from relais.api.idempotency import IdempotencyConflict, idempotent_call, request_fingerprint
+from relais.api.idempotency import idempotent_call, request_fingerprint
 from relais.api.schemas import ErrorOut, ValidationErrorOut
 from relais.core.errors import ApplicationError
 from relais.incentives import selectors, services
@@ -123,7 +123,7 @@ def balance_get(request: HttpRequest) -> dict[str, int]:
 @paginate(Pagination)
 def ledger_list(request: HttpRequest) -> Any:
     partner = request_partner(request)
-    account = selectors.account_for(partner=partner)
+    account = selectors.points_account_find(partner=partner)
     if account is None:
         return []
     return selectors.ledger_entries(brand=partner.brand, account=account)
@@ -184,16 +184,14 @@ def reward_redeem(request: HttpRequest, reward_id: Id, payload: RedeemIn) -> Sta
     reward = selectors.partner_reward_get(partner=partner, reward_id=reward_id)
 
     def run() -> tuple[int, dict[str, Any]]:
-        try:
-            order = services.reward_redeem(
-                partner=partner,
-                reward=reward,
-                quantity=payload.quantity,
-                user=None,
-                idempotency_key=_order_key(key),
-            )
-        except services.IdempotencyConflict as exc:
-            raise IdempotencyConflict(exc.message) from exc
+        # Another order under the same key raises IdempotencyConflict: the API answers it with a 409.
+        order = services.reward_redeem(
+            partner=partner,
+            reward=reward,
+            quantity=payload.quantity,
+            user=None,
+            idempotency_key=_order_key(key),
+        )
         return 201, _order_out(order)
 
     status, body = idempotent_call(

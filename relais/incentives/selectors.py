@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
+from relais.accounts.models import User
+from relais.catalog.models import Product
 from relais.core.models import Brand
-from relais.incentives import scoring
 from relais.incentives.leaderboard import board_size, count_above
 from relais.incentives.models import (
     Challenge,
@@ -24,13 +25,20 @@ from relais.incentives.models import (
     Reward,
     RuleKind,
 )
-from relais.incentives.services import REVIEWED, period_bounds
+from relais.incentives.rules import (
+    REVIEWED,
+    challenge_is_partner_eligible,
+    line_rows,
+    objective_tier_points,
+    period_bounds,
+    points_account_user_id,
+    quality_facts,
+    quality_points,
+    score_line,
+    shift_year,
+)
 from relais.network.models import PartnerCompany, Segment, SegmentMembership
 from relais.sellout.models import Declaration, DeclarationLine
-
-if TYPE_CHECKING:
-    from relais.accounts.models import User
-
 
 # --------------------------------------------------------------------------------------------------------------
 # Sell-out figures
@@ -110,8 +118,6 @@ def challenge_rules(*, challenge: Challenge, history: bool = False) -> QuerySet[
 
 def partner_challenges(*, partner: PartnerCompany) -> list[Challenge]:
     """The running and closed challenges the partner takes part in (by its segments at each period)."""
-    from relais.incentives.services import challenge_is_partner_eligible
-
     challenges = Challenge.objects.filter(
         brand_id=partner.brand_id, status__in=[Challenge.Status.RUNNING, Challenge.Status.CLOSED]
     ).prefetch_related("segments")
@@ -210,18 +216,16 @@ def partner_boards(*, challenge: Challenge, partner: PartnerCompany) -> list[dic
 # Ledger
 
 
-def account_for(*, partner: PartnerCompany, user: User | None = None) -> PointsAccount | None:
-    """The account a partner user spends from: a seller's own, else the company's."""
-    from relais.incentives.services import _account_user_id
-
-    user_id = _account_user_id(partner=partner, user=user)
+def points_account_find(*, partner: PartnerCompany, user: User | None = None) -> PointsAccount | None:
+    """The account a partner user spends from: a seller's own, else the company's; None before its first entry."""
+    user_id = points_account_user_id(partner=partner, user=user)
     qs = PointsAccount.objects.filter(brand_id=partner.brand_id, partner=partner)
     qs = qs.filter(user_id=user_id) if user_id else qs.filter(user__isnull=True)
     return qs.first()
 
 
 def account_summary(*, partner: PartnerCompany, user: User | None = None) -> dict[str, int]:
-    account = account_for(partner=partner, user=user)
+    account = points_account_find(partner=partner, user=user)
     if account is None:
         return {"balance": 0, "available": 0, "provisional": 0}
     return {"balance": account.balance, "available": account.available, "provisional": account.provisional}
@@ -245,6 +249,19 @@ def ledger_entries(
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-created_at", "-id")
+
+
+def points_entry_find(*, brand_id: int, idempotency_key: str) -> PointsEntry | None:
+    """The entry posted under an idempotency key (unique per brand), None when there is none."""
+    return PointsEntry.objects.filter(brand_id=brand_id, idempotency_key=idempotency_key).first()
+
+
+def ledger_totals(*, account: PointsAccount) -> dict[str, int]:
+    """The sums an account must agree with (used by tests and the ledger explorer's check)."""
+    entries = PointsEntry.objects.filter(account=account)
+    agg = entries.aggregate(total=Sum("amount"), lots=Sum("remaining"))
+    provisional = entries.filter(status=PointsEntry.Status.PROVISIONAL).aggregate(p=Sum("remaining"))["p"]
+    return {"sum": agg["total"] or 0, "lots": agg["lots"] or 0, "provisional": provisional or 0}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -328,75 +345,19 @@ def challenge_backtest(*, challenge: Challenge, period_start: date, period_end: 
     applied in the order lines arrived.
     """
     rules = list(challenge.rules.filter(is_current=True))
-    segment_ids = list(challenge.segments.values_list("pk", flat=True))
-    partners = PartnerCompany.objects.filter(brand_id=challenge.brand_id)
-    if segment_ids:
-        start, end = period_bounds(period_start, period_end)
-        # Members then, and members now: segments often have no history that far back, and the question is
-        # also "what would this challenge cost with today's segment members".
-        members = SegmentMembership.objects.filter(segment_id__in=segment_ids).filter(
-            Q(valid_to__isnull=True) | Q(valid_from__lt=end, valid_to__gt=start)
-        )
-        partners = partners.filter(pk__in=members.values("partner_id"))
-    names = dict(partners.values_list("pk", "name"))
+    names = _backtest_partner_names(challenge=challenge, period_start=period_start, period_end=period_end)
     eligible = set(names)
     per_partner: dict[int, int] = defaultdict(int)
     per_rule: dict[int, int] = defaultdict(int)
-    lines_scored = 0
-    lines = (
-        DeclarationLine.objects.filter(
-            brand_id=challenge.brand_id,
-            sale_date__gte=period_start,
-            sale_date__lte=period_end,
-            status=DeclarationLine.Status.ACCEPTED,
-            partner_id__in=eligible,
-        )
-        .exclude(declaration__status=Declaration.Status.DRAFT)
-        .order_by("id")
-        .values("id", "partner_id", "quantity", "amount", "channel", "gtin", "customer_type", "feedback")
+    lines_scored = _backtest_lines(
+        challenge, rules, eligible, period_start, period_end, per_partner=per_partner, per_rule=per_rule
     )
-    family_by_gtin = dict(
-        challenge.brand.products.values_list("gtin", "family")  # type: ignore[attr-defined]
+    _backtest_quality(
+        challenge, rules, eligible, period_start, period_end, per_partner=per_partner, per_rule=per_rule
     )
-    for line in lines.iterator(chunk_size=2000):
-        line["family"] = family_by_gtin.get(line["gtin"], "")
-        awards = scoring.score_line(rules, line)
-        if awards:
-            lines_scored += 1
-        for award in awards:
-            per_partner[line["partner_id"]] += award.points
-            per_rule[award.rule.key] += award.points
-    quality_rules = [r for r in rules if r.kind == RuleKind.QUALITY_BONUS]
-    if quality_rules:
-        from relais.incentives.services import _line_rows, _quality_facts
-
-        window = Challenge(period_start=period_start, period_end=period_end)
-        declarations = Declaration.objects.filter(
-            brand_id=challenge.brand_id,
-            partner_id__in=eligible,
-            period_start__lte=period_end,
-            period_end__gte=period_start,
-            status__in=REVIEWED,
-        )
-        for declaration in declarations:
-            facts = _quality_facts(declaration, _line_rows(declaration, window))
-            for rule in quality_rules:
-                points, _met = scoring.quality_points(rule, facts)
-                per_partner[declaration.partner_id] += points
-                per_rule[rule.key] += points
-    bonus_rules = [r for r in rules if r.kind == RuleKind.OBJECTIVE_BONUS]
-    if bonus_rules:
-        for objective in Objective.objects.filter(
-            brand_id=challenge.brand_id,
-            period_start=period_start,
-            period_end=period_end,
-            partner_id__in=eligible,
-        ):
-            attainment = objective_progress(objective=objective)["attainment_percent"]
-            for rule in bonus_rules:
-                points, _tier = scoring.objective_tier_points(rule, attainment)
-                per_partner[objective.partner_id] += points
-                per_rule[rule.key] += points
+    _backtest_objectives(
+        challenge, rules, eligible, period_start, period_end, per_partner=per_partner, per_rule=per_rule
+    )
     total = sum(per_partner.values())
     capped = min(total, challenge.budget_points) if challenge.budget_points is not None else total
     ranking = sorted(per_partner.items(), key=lambda item: (-item[1], item[0]))
@@ -419,8 +380,115 @@ def challenge_backtest(*, challenge: Challenge, period_start: date, period_end: 
     }
 
 
+def _backtest_partner_names(*, challenge: Challenge, period_start: date, period_end: date) -> dict[int, str]:
+    """The partners a back-test counts, by id: members of the challenge's segments then, and members now.
+
+    Segments often have no history that far back, and the question is also "what would this challenge cost
+    with today's segment members".
+    """
+    segment_ids = list(challenge.segments.values_list("pk", flat=True))
+    partners = PartnerCompany.objects.filter(brand_id=challenge.brand_id)
+    if segment_ids:
+        start, end = period_bounds(period_start, period_end)
+        members = SegmentMembership.objects.filter(segment_id__in=segment_ids).filter(
+            Q(valid_to__isnull=True) | Q(valid_from__lt=end, valid_to__gt=start)
+        )
+        partners = partners.filter(pk__in=members.values("partner_id"))
+    return dict(partners.values_list("pk", "name"))
+
+
+def _backtest_lines(
+    challenge: Challenge,
+    rules: list[ChallengeRule],
+    eligible: set[int],
+    period_start: date,
+    period_end: date,
+    *,
+    per_partner: dict[int, int],
+    per_rule: dict[int, int],
+) -> int:
+    """Line rules and multipliers on the period's accepted lines; adds to the tallies, returns lines scored."""
+    lines = (
+        DeclarationLine.objects.filter(
+            brand_id=challenge.brand_id,
+            sale_date__gte=period_start,
+            sale_date__lte=period_end,
+            status=DeclarationLine.Status.ACCEPTED,
+            partner_id__in=eligible,
+        )
+        .exclude(declaration__status=Declaration.Status.DRAFT)
+        .order_by("id")
+        .values("id", "partner_id", "quantity", "amount", "channel", "gtin", "customer_type", "feedback")
+    )
+    family_by_gtin = dict(Product.objects.filter(brand_id=challenge.brand_id).values_list("gtin", "family"))
+    lines_scored = 0
+    for values in lines.iterator(chunk_size=2000):
+        line: dict[str, Any] = {**values, "family": family_by_gtin.get(values["gtin"], "")}
+        awards = score_line(rules, line)
+        if awards:
+            lines_scored += 1
+        for award in awards:
+            per_partner[line["partner_id"]] += award.points
+            per_rule[award.rule.key] += award.points
+    return lines_scored
+
+
+def _backtest_quality(
+    challenge: Challenge,
+    rules: list[ChallengeRule],
+    eligible: set[int],
+    period_start: date,
+    period_end: date,
+    *,
+    per_partner: dict[int, int],
+    per_rule: dict[int, int],
+) -> None:
+    """The quality bonus on the period's reviewed declarations; adds to the tallies."""
+    quality_rules = [r for r in rules if r.kind == RuleKind.QUALITY_BONUS]
+    if not quality_rules:
+        return
+    declarations = Declaration.objects.filter(
+        brand_id=challenge.brand_id,
+        partner_id__in=eligible,
+        period_start__lte=period_end,
+        period_end__gte=period_start,
+        status__in=REVIEWED,
+    )
+    for declaration in declarations:
+        facts = quality_facts(declaration, line_rows(declaration, start=period_start, end=period_end))
+        for rule in quality_rules:
+            points, _met = quality_points(rule, facts)
+            per_partner[declaration.partner_id] += points
+            per_rule[rule.key] += points
+
+
+def _backtest_objectives(
+    challenge: Challenge,
+    rules: list[ChallengeRule],
+    eligible: set[int],
+    period_start: date,
+    period_end: date,
+    *,
+    per_partner: dict[int, int],
+    per_rule: dict[int, int],
+) -> None:
+    """The objective bonus on the objectives of that period; adds to the tallies."""
+    bonus_rules = [r for r in rules if r.kind == RuleKind.OBJECTIVE_BONUS]
+    if not bonus_rules:
+        return
+    for objective in Objective.objects.filter(
+        brand_id=challenge.brand_id,
+        period_start=period_start,
+        period_end=period_end,
+        partner_id__in=eligible,
+    ):
+        attainment = objective_progress(objective=objective)["attainment_percent"]
+        for rule in bonus_rules:
+            points, _tier = objective_tier_points(rule, attainment)
+            per_partner[objective.partner_id] += points
+            per_rule[rule.key] += points
+
+
 def backtest_default_period(*, challenge: Challenge) -> tuple[date, date]:
     """The last comparable period: the same dates one year earlier."""
-    from relais.incentives.services import _shift_year
-
-    return _shift_year(challenge.period_start, -1), _shift_year(challenge.period_end, -1)
+    return shift_year(challenge.period_start, -1), shift_year(challenge.period_end, -1)

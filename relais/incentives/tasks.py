@@ -1,11 +1,38 @@
-"""Periodic work of the incentives domain (Celery beat in production, ``manage.py expire_points`` elsewhere)."""
+"""Background work of the incentives domain: its job handlers (found at start-up in every app's ``tasks``
+module) and its periodic task (Celery beat in production, ``manage.py expire_points`` elsewhere)."""
+
+from typing import Any
 
 from celery import shared_task
+
+from relais.core.jobs import job_enqueue_every_brand, job_handler
+from relais.core.models import Brand, Job
+from relais.incentives.services import challenge_score_declaration, points_expire
+from relais.sellout.models import Declaration
+
+
+@job_handler("incentives_score")
+def incentives_score_job(job: Job) -> dict[str, Any]:
+    """Score a declaration in the running challenges: payload ``{"declaration_id": n}`` (``score_enqueue``)."""
+    declaration = Declaration.objects.get(pk=job.payload["declaration_id"], brand_id=_job_brand_id(job))
+    results = challenge_score_declaration(declaration=declaration)
+    return {"challenges": {str(k): v for k, v in results.items()}}
+
+
+@job_handler("incentives_expire")
+def incentives_expire_job(job: Job) -> dict[str, Any]:
+    """Expire one brand's lots past their date (``brand`` set on the job)."""
+    brand = Brand.objects.get(pk=_job_brand_id(job))
+    return {"expired": points_expire(brand=brand)}
+
+
+def _job_brand_id(job: Job) -> int:
+    if job.brand_id is None:
+        raise ValueError(f"a {job.kind} job needs a brand")
+    return job.brand_id
 
 
 @shared_task(name="relais.incentives.expire_points", ignore_result=True)
 def expire_points_every_brand() -> int:
     """Enqueue the ``incentives_expire`` job of every active brand."""
-    from relais.core.jobs import job_enqueue_every_brand
-
     return job_enqueue_every_brand(kind="incentives_expire")

@@ -278,12 +278,10 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
             elif action == "import":
                 import_form = ObjectiveImportForm(request.POST, request.FILES)
                 if import_form.is_valid():
-                    raw = import_form.cleaned_data["file"].read()
-                    try:
-                        content = raw.decode("utf-8-sig")
-                    except UnicodeDecodeError:
-                        content = raw.decode("latin-1")
-                    result = services.objectives_import_csv(brand=brand, content=content)
+                    upload = import_form.cleaned_data["file"]
+                    result = services.objectives_import_csv(
+                        brand=brand, content=upload.read(), filename=upload.name or ""
+                    )
                     messages.success(request, _("%(n)s objectives imported.") % {"n": result["saved"]})
                     for error in result["errors"][:20]:
                         messages.error(request, _("Row %(row)s: %(message)s") % error)
@@ -426,7 +424,7 @@ def my_objectives(request: AuthedRequest) -> HttpResponse:
 @login_required
 def my_points(request: AuthedRequest) -> HttpResponse:
     partner = access_partner_user(request.user)
-    account = selectors.account_for(partner=partner, user=request.user)
+    account = selectors.points_account_find(partner=partner, user=request.user)
     entries = selectors.ledger_entries(brand=partner.brand, account=account)
     if account is None:
         entries = entries.none()

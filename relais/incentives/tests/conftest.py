@@ -1,7 +1,7 @@
 import pytest
 
 from relais.incentives.models import PointsAccount
-from relais.incentives.services import ledger_totals
+from relais.incentives.selectors import ledger_totals
 
 
 def assert_ledger_consistent(account: PointsAccount) -> None:

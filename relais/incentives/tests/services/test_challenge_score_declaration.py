@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from relais.incentives import services
+from relais.incentives import rules, services
 from relais.incentives.models import (
     Challenge,
     ChallengeRule,
@@ -289,7 +289,7 @@ def test_a_rule_on_chosen_products_and_a_multiplier_on_one_of_them(partner):
 
 def _score_twice_with_a_rejection(partner, monkeypatch, chunk):
     """Score a declaration of five lines under a tight budget, reject one line, score again; the ledger."""
-    monkeypatch.setattr(services, "SCORE_CHUNK", chunk)
+    monkeypatch.setattr(rules, "SCORE_CHUNK", chunk)
     challenge = running_challenge(partner.brand, per_unit=10, budget=95)
     services.challenge_rule_add(
         challenge=challenge, kind=RuleKind.QUALITY_BONUS, points=Decimal(10), params={"on_time_days": 5}

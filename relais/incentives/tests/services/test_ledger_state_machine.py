@@ -13,7 +13,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 from relais.accounts.tests.factories import UserFactory
 from relais.core.errors import ApplicationError
 from relais.core.tests.factories import BrandFactory
-from relais.incentives import services
+from relais.incentives import selectors, services
 from relais.incentives.models import LotAllocation, PointsAccount, PointsEntry, RedemptionOrder
 from relais.incentives.tests.factories import RewardFactory
 from relais.network.tests.factories import PartnerFactory
@@ -118,7 +118,7 @@ class LedgerMachine(RuleBasedStateMachine):
         if account is None:
             return
         account.refresh_from_db()
-        totals = services.ledger_totals(account=account)
+        totals = selectors.ledger_totals(account=account)
         assert account.balance == totals["sum"] == totals["lots"] >= 0
         assert account.provisional == totals["provisional"]
         assert account.available >= 0

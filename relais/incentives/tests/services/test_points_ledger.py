@@ -72,6 +72,7 @@ def test_reverse_is_a_new_entry_and_the_credit_is_untouched(partner, check_ledge
     again = services.points_reverse(entry=lot, reason="wrong")
 
     lot.refresh_from_db()
+    assert reversal is not None and again is not None
     assert lot.amount == 70 and lot.remaining == 0
     assert reversal.amount == -70 and reversal.kind == "reverse" and reversal.reversal_of_id == lot.pk
     assert again.pk == reversal.pk
@@ -88,6 +89,7 @@ def test_reverse_of_spent_points_takes_other_lots_then_stops_at_zero(partner, ch
 
     reversal = services.points_reverse(entry=lot, reason="rejected")
 
+    assert reversal is not None
     assert reversal.amount == -20
     assert "20 of 100" in reversal.reason
     assert account_of(partner).balance == 0
