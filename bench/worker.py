@@ -24,7 +24,7 @@ PG_DB = os.environ.get("BENCH_PG_DB", "relais_bench_sellout")
 BRAND_SLUG = "bench"
 PARTNER_CODE = "B001"
 PRODUCTS = 1000
-BATCH = 50_000  # as relais.sellout.services.BATCH_ROWS
+BATCH = 50_000  # as relais.sellout.ingest.engine.BATCH_ROWS
 
 
 def peak_rss_mb() -> float:
@@ -137,11 +137,11 @@ def _empty_lines() -> None:
 
 
 def run_import(path: Path) -> dict:
+    from relais.followups.declarations import sellout_import_run
     from relais.sellout.services import (
         sellout_import_create,
         sellout_import_map,
         sellout_import_propose_mapping,
-        sellout_import_run,
     )
 
     _brand, partner = _context()
@@ -175,7 +175,7 @@ def _prepared_batches(path: Path, limit: int | None = None):
     import polars as pl
 
     from relais.sellout.ingest import dedup, mapping, reader, store, validate
-    from relais.sellout.services import _catalogue
+    from relais.sellout.ingest.engine import catalogue_load as _catalogue
 
     brand, partner = _context()
     table = reader.open_table(path)

@@ -26,12 +26,14 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -98,8 +100,9 @@ def job_progress(job: Job, *, done: int, total: int | None = None, message: str 
 
     Outside a transaction this is a plain UPDATE. Inside one (an import holding its rows until commit) the
     UPDATE would only show at commit and would lock the job row until then; on PostgreSQL the progress is
-    written instead through a short-lived autocommit connection (at most every ``PROGRESS_EVERY`` seconds,
-    and never waiting for a lock). SQLite has one writer at a time, so there it shows at commit.
+    written instead through a separate autocommit connection — the one ``job_progress_connection`` holds,
+    else a short-lived one — at most every ``PROGRESS_EVERY`` seconds, and never waiting for a lock. SQLite
+    has one writer at a time, so there it shows at commit.
     """
     fields: dict[str, Any] = {"progress_done": done, "updated_at": timezone.now()}
     if total is not None:
@@ -127,6 +130,25 @@ RUNNER_PREFIX = f"{socket.gethostname()}:{os.getpid()}"
 # handler's transaction (created in it, or locked by it): from then on progress goes through the handler's
 # connection.
 _last_aside: dict[int, float | None] = {}
+# Job id -> the side connection held for its progress while a long transaction runs (job_progress_connection).
+_held_aside: dict[int, BaseDatabaseWrapper] = {}
+
+
+@contextmanager
+def job_progress_connection(job: Job | None) -> Iterator[None]:
+    """Hold one side connection for ``job``'s progress while a long transaction runs (a file import).
+
+    ``job_progress`` then writes aside through it instead of opening a connection at each report. Nothing
+    to hold without a job or off PostgreSQL (SQLite shows the progress at commit).
+    """
+    if job is None or connections[Job.objects.db].vendor != "postgresql" or job.pk in _held_aside:
+        yield
+        return
+    _held_aside[job.pk] = connections.create_connection(Job.objects.db)
+    try:
+        yield
+    finally:
+        _held_aside.pop(job.pk).close()
 
 
 def _progress_write_aside(job: Job, fields: dict[str, Any], *, final: bool) -> bool:
@@ -136,7 +158,8 @@ def _progress_write_aside(job: Job, fields: dict[str, Any], *, final: bool) -> b
         return True  # kept on the job object; job_run writes the last values when the job ends
     _last_aside[job.pk] = now
     columns = sorted(fields)
-    side = connections.create_connection(Job.objects.db)
+    held = _held_aside.get(job.pk)
+    side = held or connections.create_connection(Job.objects.db)
     try:
         with side.cursor() as cursor:
             # SKIP LOCKED: if the handler's own transaction already locked the row, do not wait for it.
@@ -147,7 +170,8 @@ def _progress_write_aside(job: Job, fields: dict[str, Any], *, final: bool) -> b
             )
             written = cursor.rowcount == 1
     finally:
-        side.close()
+        if held is None:
+            side.close()
     if not written:
         _last_aside[job.pk] = None
     return written

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from celery import shared_task
 
 from relais.core.jobs import job_enqueue_every_brand, job_handler
 from relais.core.models import Brand, Job
+from relais.followups.declarations import IMPORT_JOB_KIND, sellout_import_run
 from relais.followups.network import network_refresh
+from relais.sellout.models import SelloutImport
 
 
 @job_handler("network_refresh")
@@ -20,3 +25,25 @@ def network_refresh_job(job: Job) -> dict[str, int]:
 def network_refresh_every_brand() -> int:
     """Enqueue the nightly ``network_refresh`` job (tiers, then segments) of every active brand."""
     return job_enqueue_every_brand(kind="network_refresh")
+
+
+@job_handler(IMPORT_JOB_KIND)
+def sellout_import_job(job: Job) -> dict[str, Any]:
+    """Run a confirmed file import, then what follows its declaration; the summary becomes the job's
+    result."""
+    payload = job.payload
+    sellout_import = SelloutImport.objects.get(pk=payload["sellout_import_id"])
+    result = sellout_import_run(
+        sellout_import=sellout_import,
+        job=job,
+        period_start=_date(payload.get("period_start")),
+        period_end=_date(payload.get("period_end")),
+    )
+    summary = result.as_dict()
+    summary["errors"] = summary["errors"][:100]
+    summary["sellout_import_id"] = sellout_import.pk
+    return summary
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None

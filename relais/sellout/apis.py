@@ -10,9 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -20,17 +18,13 @@ from pydantic import model_validator
 
 from relais.api.auth import api_key_auth, request_partner
 from relais.api.idempotency import idempotent_call, request_fingerprint
+from relais.api.models import ApiKey
 from relais.api.schemas import ErrorOut, ValidationErrorOut
 from relais.core.errors import ApplicationError
-from relais.network.models import Site
-from relais.sellout.edifact import edifact_declaration_import
+from relais.followups.declarations import declaration_declare, edifact_declaration_import
 from relais.sellout.models import Declaration, Source
-from relais.sellout.services import (
-    IngestResult,
-    declaration_create,
-    declaration_lines_add,
-    declaration_submit,
-)
+from relais.sellout.selectors import partner_declaration_get, partner_declarations, partner_site_find
+from relais.sellout.services import IngestResult
 
 router = Router(tags=["sell-out"], auth=api_key_auth)
 
@@ -39,12 +33,6 @@ NO_NUL = r"^[^\x00]*$"
 ShortText = Annotated[str, Field(max_length=60, pattern=NO_NUL)]
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
-
-
-def _declarations(*, brand: Any, partner: Any = None) -> QuerySet[Declaration]:
-    """Declarations of ``brand`` (and of ``partner`` when given): every read here starts from this scope."""
-    qs = Declaration.objects.filter(brand=brand)
-    return qs.filter(partner=partner) if partner is not None else qs
 
 
 class LineIn(Schema):
@@ -165,6 +153,12 @@ def _result_out(result: IngestResult) -> dict[str, Any]:
     }
 
 
+def _request_key(request: HttpRequest) -> ApiKey | None:
+    """The API key the request was authenticated with (``api_key_auth`` puts it on ``request.auth``)."""
+    key = getattr(request, "auth", None)
+    return key if isinstance(key, ApiKey) else None
+
+
 def _created(declaration: Declaration, result: IngestResult) -> tuple[int, dict[str, Any]]:
     declaration.refresh_from_db()
     return 201, {
@@ -188,29 +182,19 @@ def declaration_post(request: HttpRequest, payload: DeclarationIn) -> Status[Any
     def run() -> tuple[int, dict[str, Any]]:
         site = None
         if payload.site is not None:
-            site = Site.objects.filter(brand_id=partner.brand_id, partner=partner, pk=payload.site).first()
+            site = partner_site_find(partner=partner, site_id=payload.site)
             if site is None:
                 raise ApplicationError(_("Unknown site %(site)s for your company.") % {"site": payload.site})
-        with transaction.atomic():
-            declaration = declaration_create(
-                partner=partner,
-                period_start=payload.period_start,
-                period_end=payload.period_end,
-                source=Source.API,
-                site=site,
-            )
-            result = declaration_lines_add(
-                declaration=declaration, rows=[line.as_row() for line in payload.lines], first_row_number=1
-            )
-            if payload.submit:
-                if payload.lines and not (result.accepted or result.flagged):
-                    # Nothing to submit: keep nothing, and tell which lines failed and why.
-                    raise ApplicationError(
-                        _("No line could be stored; nothing was declared."),
-                        extra={"result": _result_out(result)},
-                    )
-                if result.accepted or result.flagged:
-                    declaration = declaration_submit(declaration=declaration, api_key=request.auth)  # type: ignore[attr-defined]
+        declaration, result = declaration_declare(
+            partner=partner,
+            lines=[line.as_row() for line in payload.lines],
+            source=Source.API,
+            period_start=payload.period_start,
+            period_end=payload.period_end,
+            site=site,
+            api_key=_request_key(request),
+            submit=payload.submit,
+        )
         return _created(declaration, result)
 
     status, body = idempotent_call(
@@ -230,10 +214,7 @@ def declaration_post(request: HttpRequest, payload: DeclarationIn) -> Status[Any
 @paginate(LimitOffsetPagination)
 def declaration_list(request: HttpRequest) -> Any:
     partner = request_partner(request)
-    return [
-        _declaration_out(d)
-        for d in _declarations(brand=partner.brand, partner=partner).order_by("-created_at", "-pk")
-    ]
+    return [_declaration_out(d) for d in partner_declarations(partner=partner)]
 
 
 @router.get(
@@ -245,10 +226,7 @@ def declaration_get(
     request: HttpRequest, declaration_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
 ) -> dict[str, Any]:
     partner = request_partner(request)
-    declaration = _declarations(brand=partner.brand, partner=partner).filter(pk=declaration_id).first()
-    if declaration is None:
-        raise Http404
-    return _declaration_out(declaration)
+    return _declaration_out(partner_declaration_get(partner=partner, declaration_id=declaration_id))
 
 
 @router.post(
@@ -273,7 +251,7 @@ def edifact_post(request: HttpRequest) -> Status[Any]:
             text = request.body.decode("utf-8")
         except UnicodeDecodeError:
             text = request.body.decode("latin-1")
-        outcome = edifact_declaration_import(partner=partner, text=text, api_key=request.auth)  # type: ignore[attr-defined]
+        outcome = edifact_declaration_import(partner=partner, text=text, api_key=_request_key(request))
         return _created(outcome.declaration, outcome.result)
 
     status, body = idempotent_call(

@@ -111,7 +111,7 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
                 continue
             if result.accepted + result.flagged:
                 # The demo loaders score and rebuild the rollups once, at the end (incentives, insights).
-                declaration_submit(declaration=declaration, enqueue_followups=False)
+                declaration_submit(declaration=declaration)
     return counts
 
 

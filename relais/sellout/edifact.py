@@ -21,16 +21,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
+from pydifact.exceptions import EDISyntaxError
+from pydifact.segmentcollection import Interchange
 
 from relais.core.errors import ApplicationError
+from relais.sellout.models import Declaration, Source
+from relais.sellout.selectors import partner_site_by_gln_find
+from relais.sellout.services import IngestResult, NothingDeclared, declaration_declare
 
 if TYPE_CHECKING:
     from relais.accounts.models import User
+    from relais.api.models import ApiKey
     from relais.network.models import PartnerCompany
-    from relais.sellout.models import Declaration
-    from relais.sellout.services import IngestResult
+
+__all__ = ["EdifactOutcome", "NothingDeclared", "SlsrptReport", "edifact_declaration_import", "slsrpt_parse"]
 
 SALES_DATE = "356"
 PERIOD_START = "90"
@@ -88,9 +93,6 @@ def slsrpt_parse(text: str) -> SlsrptReport:
     Raises ``ApplicationError`` when the text is not EDIFACT or holds no SLSRPT message; problems inside a
     LIN group are left to the ingest engine, which reports them per row.
     """
-    from pydifact.exceptions import EDISyntaxError
-    from pydifact.segmentcollection import Interchange
-
     text = text.strip().lstrip("\ufeff")
     if not text:
         raise ApplicationError(_("The EDIFACT message is empty."))
@@ -199,17 +201,6 @@ def _read_date(elements: list[Any], report: SlsrptReport, current: dict[str, obj
         ) from exc
 
 
-class NothingDeclared(ApplicationError):
-    """No line of the message could be stored (all rejected or already declared): nothing is kept.
-
-    ``result`` says why, line by line.
-    """
-
-    def __init__(self, message: str, *, result: IngestResult) -> None:
-        super().__init__(message, extra={"result": result.as_dict()})
-        self.result = result
-
-
 @dataclass
 class EdifactOutcome:
     declaration: Declaration
@@ -222,7 +213,7 @@ def edifact_declaration_import(
     partner: PartnerCompany,
     text: str,
     created_by: User | None = None,
-    api_key: Any = None,
+    api_key: ApiKey | None = None,
     submit: bool = True,
 ) -> EdifactOutcome:
     """Turn an SLSRPT interchange into a declaration of ``partner`` (source EDI) and submit it.
@@ -230,21 +221,33 @@ def edifact_declaration_import(
     The period comes from the message (DTM+90/91 or DTM+324), else from the span of its sales dates; lines
     without a sales date take the period's last day, as a report aggregated by period has no finer date. The
     site is the partner's site whose GLN is the message's first sales location (LOC+162), if any. Row errors
-    name the LIN group and the segment position.
+    name the LIN group and the segment position. Declared through ``declaration_declare``: a message of
+    which no line could be stored is refused with ``NothingDeclared``, as on the API.
     """
-    from relais.network.models import Site
-    from relais.sellout.models import Source
-    from relais.sellout.services import (
-        IngestResult,
-        RowError,
-        declaration_create,
-        declaration_lines_add,
-        declaration_submit,
-    )
-
     report = slsrpt_parse(text)
     if not report.rows:
         raise ApplicationError(_("The SLSRPT message has no LIN line."))
+    period_start, period_end = _report_period(report)
+    for row in report.rows:
+        if not row.get("sale_date"):
+            row["sale_date"] = period_end.isoformat()
+    declaration, result = declaration_declare(
+        partner=partner,
+        lines=report.rows,
+        source=Source.EDI,
+        period_start=period_start,
+        period_end=period_end,
+        site=partner_site_by_gln_find(partner=partner, glns=report.location_glns),
+        user=created_by,
+        api_key=api_key,
+        submit=submit,
+        row_labels=report.row_refs,
+    )
+    return EdifactOutcome(declaration=declaration, result=result, report=report)
+
+
+def _report_period(report: SlsrptReport) -> tuple[date, date]:
+    """The message's period, else the span of its sales dates; refused when neither is there."""
     period_start, period_end = report.period_start, report.period_end
     if period_start is None or period_end is None:
         dates = []
@@ -260,41 +263,4 @@ def edifact_declaration_import(
         period_start, period_end = period_start or min(dates), period_end or max(dates)
     if period_end < period_start:
         raise ApplicationError(_("The SLSRPT period ends before it starts."))
-    for row in report.rows:
-        if not row.get("sale_date"):
-            row["sale_date"] = period_end.isoformat()
-    site = None
-    if report.location_glns:
-        site = Site.objects.filter(
-            brand_id=partner.brand_id, partner=partner, gln__in=report.location_glns
-        ).first()
-
-    with transaction.atomic():
-        declaration = declaration_create(
-            partner=partner,
-            period_start=period_start,
-            period_end=period_end,
-            source=Source.EDI,
-            created_by=created_by,
-            site=site,
-        )
-        raw = declaration_lines_add(declaration=declaration, rows=report.rows, first_row_number=1)
-        errors = []
-        for error in raw.errors:
-            ref = report.row_refs[error.row - 1] if 0 < error.row <= len(report.row_refs) else ""
-            message = f"{ref}: {error.message}" if ref else error.message
-            errors.append(RowError(row=error.row, field=error.field, message=message, kind=error.kind))
-        result = IngestResult(
-            accepted=raw.accepted,
-            rejected=raw.rejected,
-            duplicates=raw.duplicates,
-            flagged=raw.flagged,
-            errors=errors,
-            errors_truncated=raw.errors_truncated,
-        )
-        if not (result.accepted or result.flagged):
-            # Raising rolls the empty declaration back; the result still tells the sender why.
-            raise NothingDeclared(_("No line could be stored; nothing was declared."), result=result)
-        if submit:
-            declaration = declaration_submit(declaration=declaration, user=created_by, api_key=api_key)
-    return EdifactOutcome(declaration=declaration, result=result, report=report)
+    return period_start, period_end

@@ -11,16 +11,9 @@ from django.utils.translation import gettext as _
 
 from relais.core.errors import ApplicationError
 from relais.sellout.models import Declaration, DeclarationLine
-from relais.sellout.services import declaration_followups_enqueue
 
 if TYPE_CHECKING:
     from relais.accounts.models import User
-    from relais.core.models import Brand
-
-
-def flagged_line_get(*, brand: Brand, line_id: int) -> DeclarationLine | None:
-    """A line of ``brand`` (any status), or None: another brand's line is never found."""
-    return DeclarationLine.objects.filter(brand=brand, pk=line_id).select_related("declaration").first()
 
 
 @transaction.atomic
@@ -30,8 +23,9 @@ def line_review(*, line: DeclarationLine, approve: bool, user: User) -> Declarat
     Brand-scoped: ``user`` must be staff of the line's brand. The declaration row is locked first, then the
     line, so two reviewers of the same declaration queue up and counters stay exact; a line already reviewed
     is refused. When the declaration has no flagged line left it is marked validated (or partly rejected if
-    any of its lines was rejected, here or by the checks when it was declared) with its review time. The
-    declaration's rollups and points follow after commit (``declaration_followups_enqueue``).
+    any of its lines was rejected, here or by the checks when it was declared) with its review time. What
+    follows (the rollups and points of a submitted declaration) is the caller's:
+    ``relais.followups.declarations.line_review``.
     """
     if not user.is_brand_user or user.brand_id != line.brand_id:
         raise ApplicationError(_("This line is not one of your brand's."))
@@ -61,6 +55,5 @@ def line_review(*, line: DeclarationLine, approve: bool, user: User) -> Declarat
         )
         declaration.reviewed_at = timezone.now()
         declaration.save(update_fields=["status", "reviewed_at", "updated_at"])
-    if declaration.status != Declaration.Status.DRAFT:
-        declaration_followups_enqueue(declaration=declaration)
+    locked.declaration = declaration  # as it is now (counters, status), for the caller
     return locked

@@ -1,16 +1,25 @@
-"""Reads on sell-out, always scoped by brand (and by partner for partner users)."""
+"""Reads on sell-out, always scoped by brand (and by partner for partner users).
+
+``*_get`` raises ``Http404`` for what the caller cannot see (another partner's, another brand's: a miss
+across tenants is a 404), ``*_find`` returns None; the web pages and the API share them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
+from relais.catalog.models import Product
 from relais.core.models import Brand
-from relais.sellout.models import Declaration, DeclarationLine
+from relais.network.models import PartnerCompany, Site
+from relais.sellout.models import Declaration, DeclarationLine, ImportRowError, SelloutImport
 
 # The window of a partner's activity (its activity tier ranks this amount, see relais.network.tiers).
 ACTIVITY_WINDOW_DAYS = 365
@@ -49,4 +58,151 @@ def partner_activity_amount_expression(*, today: date) -> Coalesce:
     )
     return Coalesce(
         Subquery(total), Value(Decimal(0)), output_field=DecimalField(max_digits=16, decimal_places=2)
+    )
+
+
+# --- Declarations, lines and imports, as the partner's and the brand's pages (and the API) read them --------
+
+
+def declarations_scoped(*, brand: Brand, partner: PartnerCompany | None = None) -> QuerySet[Declaration]:
+    """Declarations of ``brand`` (and of ``partner`` when given): every read of a declaration starts here,
+    on the web and through the API."""
+    declarations = Declaration.objects.filter(brand=brand)
+    return declarations.filter(partner=partner) if partner is not None else declarations
+
+
+def partner_declarations(*, partner: PartnerCompany) -> QuerySet[Declaration]:
+    """A partner's declarations, newest first."""
+    return declarations_scoped(brand=partner.brand, partner=partner).order_by("-created_at", "-pk")
+
+
+def partner_declaration_get(*, partner: PartnerCompany, declaration_id: int) -> Declaration:
+    """One of the partner's declarations; ``Http404`` for any other (another partner's, another brand's)."""
+    declaration = declarations_scoped(brand=partner.brand, partner=partner).filter(pk=declaration_id).first()
+    if declaration is None:
+        raise Http404
+    return declaration
+
+
+def brand_declaration_get(*, brand: Brand, declaration_id: int) -> Declaration:
+    """One of the brand's declarations, with who sent it; ``Http404`` for another brand's."""
+    declaration = (
+        declarations_scoped(brand=brand)
+        .select_related("partner", "site", "submitted_by", "api_key")
+        .filter(pk=declaration_id)
+        .first()
+    )
+    if declaration is None:
+        raise Http404
+    return declaration
+
+
+def declaration_lines(*, declaration: Declaration, only_flagged: bool = False) -> QuerySet[DeclarationLine]:
+    """The lines of a declaration (within its brand), with their products."""
+    lines = DeclarationLine.objects.filter(brand_id=declaration.brand_id, declaration=declaration)
+    if only_flagged:
+        lines = lines.filter(status=DeclarationLine.Status.FLAGGED)
+    return lines.select_related("product")
+
+
+def declaration_line_latest_find(*, declaration: Declaration) -> DeclarationLine | None:
+    """The line last added to a declaration, or None."""
+    return declaration_lines(declaration=declaration).order_by("-pk").first()
+
+
+def brand_line_get(*, brand: Brand, line_id: int) -> DeclarationLine:
+    """A line of the brand (any status), with its declaration; ``Http404`` for another brand's."""
+    line = DeclarationLine.objects.filter(brand=brand, pk=line_id).select_related("declaration").first()
+    if line is None:
+        raise Http404
+    return line
+
+
+@dataclass
+class BrandDeclarationFilter:
+    """What the brand's declaration list and export filter on (the cleaned filter form); all optional."""
+
+    partner: PartnerCompany | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+    status: str = ""
+    source: str = ""
+    flagged: bool = False
+
+
+def brand_declarations_filtered(
+    *, brand: Brand, criteria: BrandDeclarationFilter
+) -> tuple[QuerySet[Declaration], QuerySet[DeclarationLine]]:
+    """The brand's declarations and their lines, both narrowed by the same criteria (list and export)."""
+    declarations = declarations_scoped(brand=brand).select_related("partner", "site")
+    lines = DeclarationLine.objects.filter(brand=brand)
+    if criteria.partner is not None:
+        declarations = declarations.filter(partner=criteria.partner)
+        lines = lines.filter(partner=criteria.partner)
+    if criteria.period_from:
+        declarations = declarations.filter(period_end__gte=criteria.period_from)
+        lines = lines.filter(sale_date__gte=criteria.period_from)
+    if criteria.period_to:
+        declarations = declarations.filter(period_start__lte=criteria.period_to)
+        lines = lines.filter(sale_date__lte=criteria.period_to)
+    if criteria.status:
+        declarations = declarations.filter(status=criteria.status)
+        lines = lines.filter(declaration__status=criteria.status)
+    if criteria.source:
+        declarations = declarations.filter(source=criteria.source)
+        lines = lines.filter(declaration__source=criteria.source)
+    if criteria.flagged:
+        declarations = declarations.filter(lines_flagged__gt=0)
+        lines = lines.filter(status=DeclarationLine.Status.FLAGGED)
+    return declarations, lines
+
+
+def partner_imports(*, partner: PartnerCompany) -> QuerySet[SelloutImport]:
+    """A partner's file imports, newest first."""
+    return SelloutImport.objects.filter(brand_id=partner.brand_id, partner=partner).order_by("-created_at")
+
+
+def partner_import_get(*, partner: PartnerCompany, import_id: int) -> SelloutImport:
+    """One of the partner's imports, with its job and declaration; ``Http404`` for any other."""
+    sellout_import = (
+        SelloutImport.objects.filter(brand_id=partner.brand_id, partner=partner, pk=import_id)
+        .select_related("job", "declaration")
+        .first()
+    )
+    if sellout_import is None:
+        raise Http404
+    return sellout_import
+
+
+def import_row_errors(*, sellout_import: SelloutImport, kind: str) -> QuerySet[ImportRowError]:
+    """The row errors of an import of one kind (rejected or duplicate), in the file's order."""
+    return ImportRowError.objects.filter(sellout_import=sellout_import, kind=kind).order_by("row", "pk")
+
+
+def partner_site_find(*, partner: PartnerCompany, site_id: int) -> Site | None:
+    """One of the partner's sites, or None."""
+    return Site.objects.filter(brand_id=partner.brand_id, partner=partner, pk=site_id).first()
+
+
+def partner_site_by_gln_find(*, partner: PartnerCompany, glns: Sequence[str]) -> Site | None:
+    """The partner's site with one of these GLNs (a location of an EDI message), or None."""
+    if not glns:
+        return None
+    return Site.objects.filter(brand_id=partner.brand_id, partner=partner, gln__in=list(glns)).first()
+
+
+def partner_products_search(*, partner: PartnerCompany, query: str, limit: int = 10) -> list[Product]:
+    """Active products of the partner's brand whose name holds ``query``, or whose GTIN holds its digits
+    (leading zeros aside); nothing under two characters."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    criteria = Q(name__icontains=query)
+    digits = query.lstrip("0")
+    if query.isdigit() and digits:
+        criteria |= Q(gtin__contains=digits)
+    return list(
+        Product.objects.filter(brand_id=partner.brand_id, is_active=True)
+        .filter(criteria)
+        .order_by("name")[:limit]
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,11 +17,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from relais.accounts.access import access_brand_staff, access_partner_user
 from relais.accounts.types import AuthedRequest
-from relais.catalog.models import Product
 from relais.core.errors import ApplicationError
 from relais.core.models import Job
+from relais.followups.declarations import (
+    declaration_submit,
+    edifact_declaration_import,
+    line_review,
+    sellout_import_confirm,
+    sellout_import_retry,
+)
 from relais.sellout import export
-from relais.sellout.edifact import NothingDeclared, edifact_declaration_import
 from relais.sellout.forms import (
     BrandDeclarationFilterForm,
     DeclarationCreateForm,
@@ -30,28 +35,33 @@ from relais.sellout.forms import (
     UploadForm,
 )
 from relais.sellout.models import Declaration, DeclarationLine, ImportRowError, SelloutImport, Source
-from relais.sellout.review import flagged_line_get, line_review
+from relais.sellout.selectors import (
+    BrandDeclarationFilter,
+    brand_declaration_get,
+    brand_declarations_filtered,
+    brand_line_get,
+    declaration_line_latest_find,
+    declaration_lines,
+    import_row_errors,
+    partner_declaration_get,
+    partner_declarations,
+    partner_import_get,
+    partner_imports,
+    partner_products_search,
+)
 from relais.sellout.services import (
     FIELDS,
+    NothingDeclared,
     declaration_create,
     declaration_discard,
     declaration_line_remove,
     declaration_lines_add,
-    declaration_submit,
     rejected_rows_csv,
-    sellout_import_confirm,
     sellout_import_create,
     sellout_import_propose_mapping,
-    sellout_import_retry,
 )
 
 PAGE_SIZE = 50
-
-
-def _declarations(*, brand: Any, partner: Any = None) -> QuerySet[Declaration]:
-    """Declarations of ``brand`` (and of ``partner`` when given): every read here starts from this scope."""
-    qs = Declaration.objects.filter(brand=brand)
-    return qs.filter(partner=partner) if partner is not None else qs
 
 
 # --- Partner: declarations -------------------------------------------------------------------------------
@@ -60,11 +70,8 @@ def _declarations(*, brand: Any, partner: Any = None) -> QuerySet[Declaration]:
 @login_required
 def my_declarations(request: AuthedRequest) -> HttpResponse:
     partner = access_partner_user(request.user)
-    declarations = _declarations(brand=partner.brand, partner=partner).order_by("-created_at", "-pk")
-    page = Paginator(declarations, PAGE_SIZE).get_page(request.GET.get("page"))
-    imports = SelloutImport.objects.filter(brand_id=partner.brand_id, partner=partner).order_by(
-        "-created_at"
-    )[:5]
+    page = Paginator(partner_declarations(partner=partner), PAGE_SIZE).get_page(request.GET.get("page"))
+    imports = partner_imports(partner=partner)[:5]
     form = DeclarationCreateForm(partner=partner, today=timezone.localdate())
     return render(request, "sellout/my_declarations.html", {"page": page, "form": form, "imports": imports})
 
@@ -75,8 +82,7 @@ def declaration_new(request: AuthedRequest) -> HttpResponse:
     partner = access_partner_user(request.user)
     form = DeclarationCreateForm(request.POST, partner=partner, today=timezone.localdate())
     if not form.is_valid():
-        declarations = _declarations(brand=partner.brand, partner=partner)
-        page = Paginator(declarations, PAGE_SIZE).get_page(1)
+        page = Paginator(partner_declarations(partner=partner), PAGE_SIZE).get_page(1)
         return render(request, "sellout/my_declarations.html", {"page": page, "form": form}, status=400)
     try:
         declaration = declaration_create(
@@ -95,10 +101,7 @@ def declaration_new(request: AuthedRequest) -> HttpResponse:
 
 def _partner_declaration(request: AuthedRequest, declaration_id: int) -> Declaration:
     partner = access_partner_user(request.user)
-    declaration = _declarations(brand=partner.brand, partner=partner).filter(pk=declaration_id).first()
-    if declaration is None:
-        raise Http404
-    return declaration
+    return partner_declaration_get(partner=partner, declaration_id=declaration_id)
 
 
 def _line_form(
@@ -114,12 +117,8 @@ def _line_form(
 def _declaration_page(
     request: AuthedRequest, declaration: Declaration, form: LineForm | None = None, status: int = 200
 ) -> HttpResponse:
-    lines = (
-        DeclarationLine.objects.filter(brand_id=declaration.brand_id, declaration=declaration)
-        .select_related("product")
-        # A file's lines in the file's order (they are stored by key); the form's (row 1 each) newest first.
-        .order_by("source_row", "-pk")
-    )
+    # A file's lines in the file's order (they are stored by key); the form's (row 1 each) newest first.
+    lines = declaration_lines(declaration=declaration).order_by("source_row", "-pk")
     return render(
         request,
         "sellout/declaration_edit.html",
@@ -168,13 +167,8 @@ def declaration_line_add(request: AuthedRequest, declaration_id: int) -> HttpRes
                     duplicate_message = str(error.message)
                 else:
                     form.add_engine_error(error.field, str(error.message))
-            if result.accepted or result.flagged:
-                added_line = (
-                    DeclarationLine.objects.filter(brand_id=declaration.brand_id, declaration=declaration)
-                    .select_related("product")
-                    .order_by("-pk")
-                    .first()
-                )
+            if result.stored:
+                added_line = declaration_line_latest_find(declaration=declaration)
                 form = _line_form(declaration, previous=row)
     declaration.refresh_from_db()
     if not request.headers.get("HX-Request"):
@@ -243,17 +237,7 @@ def product_search(request: AuthedRequest) -> HttpResponse:
     """htmx autocomplete over the partner's brand catalogue, by name or GTIN."""
     partner = access_partner_user(request.user)
     query = (request.GET.get("line-product_search") or request.GET.get("q") or "").strip()
-    products: list[Product] = []
-    if len(query) >= 2:
-        criteria = Q(name__icontains=query)
-        digits = query.lstrip("0")
-        if query.isdigit() and digits:
-            criteria |= Q(gtin__contains=digits)
-        products = list(
-            Product.objects.filter(brand_id=partner.brand_id, is_active=True)
-            .filter(criteria)
-            .order_by("name")[:10]
-        )
+    products = partner_products_search(partner=partner, query=query)
     return render(request, "sellout/partials/product_options.html", {"products": products, "query": query})
 
 
@@ -297,22 +281,13 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             return redirect("sellout:import_mapping", import_id=sellout_import.pk)
-    recent = SelloutImport.objects.filter(brand_id=partner.brand_id, partner=partner).order_by("-created_at")[
-        :10
-    ]
+    recent = partner_imports(partner=partner)[:10]
     return render(request, "sellout/import_upload.html", {"form": form, "imports": recent})
 
 
 def _partner_import(request: AuthedRequest, import_id: int) -> SelloutImport:
     partner = access_partner_user(request.user)
-    sellout_import = (
-        SelloutImport.objects.filter(brand_id=partner.brand_id, partner=partner, pk=import_id)
-        .select_related("job", "declaration")
-        .first()
-    )
-    if sellout_import is None:
-        raise Http404
-    return sellout_import
+    return partner_import_get(partner=partner, import_id=import_id)
 
 
 @login_required
@@ -372,12 +347,15 @@ def import_mapping(request: AuthedRequest, import_id: int) -> HttpResponse:
 
 
 def _import_result_context(sellout_import: SelloutImport) -> dict[str, Any]:
-    row_errors = sellout_import.row_errors.order_by("row", "pk")
     return {
         "sellout_import": sellout_import,
         "job": sellout_import.job,
-        "rejected_errors": row_errors.filter(kind=ImportRowError.Kind.REJECTED)[:500],
-        "duplicate_errors": row_errors.filter(kind=ImportRowError.Kind.DUPLICATE)[:500],
+        "rejected_errors": import_row_errors(
+            sellout_import=sellout_import, kind=ImportRowError.Kind.REJECTED
+        )[:500],
+        "duplicate_errors": import_row_errors(
+            sellout_import=sellout_import, kind=ImportRowError.Kind.DUPLICATE
+        )[:500],
         # A job that failed before the import could record it still ends the wait.
         "is_finished": sellout_import.status in {SelloutImport.Status.DONE, SelloutImport.Status.FAILED}
         or (sellout_import.job is not None and sellout_import.job.status == Job.Status.FAILED),
@@ -427,31 +405,23 @@ def import_rejected_csv(request: AuthedRequest, import_id: int) -> HttpResponse:
 # --- Brand: declarations, review, export ----------------------------------------------------------------
 
 
-def _brand_filtered(request: AuthedRequest) -> tuple[BrandDeclarationFilterForm, Any, Any]:
+def _brand_filtered(
+    request: AuthedRequest,
+) -> tuple[BrandDeclarationFilterForm, QuerySet[Declaration], QuerySet[DeclarationLine]]:
     brand = access_brand_staff(request.user)
     form = BrandDeclarationFilterForm(request.GET or None, brand=brand)
-    declarations = _declarations(brand=brand).select_related("partner", "site")
-    lines = DeclarationLine.objects.filter(brand=brand)
+    criteria = BrandDeclarationFilter()
     if form.is_valid():
         data = form.cleaned_data
-        if data.get("partner"):
-            declarations = declarations.filter(partner=data["partner"])
-            lines = lines.filter(partner=data["partner"])
-        if data.get("period_from"):
-            declarations = declarations.filter(period_end__gte=data["period_from"])
-            lines = lines.filter(sale_date__gte=data["period_from"])
-        if data.get("period_to"):
-            declarations = declarations.filter(period_start__lte=data["period_to"])
-            lines = lines.filter(sale_date__lte=data["period_to"])
-        if data.get("status"):
-            declarations = declarations.filter(status=data["status"])
-            lines = lines.filter(declaration__status=data["status"])
-        if data.get("source"):
-            declarations = declarations.filter(source=data["source"])
-            lines = lines.filter(declaration__source=data["source"])
-        if data.get("flagged"):
-            declarations = declarations.filter(lines_flagged__gt=0)
-            lines = lines.filter(status=DeclarationLine.Status.FLAGGED)
+        criteria = BrandDeclarationFilter(
+            partner=data.get("partner"),
+            period_from=data.get("period_from"),
+            period_to=data.get("period_to"),
+            status=data.get("status") or "",
+            source=data.get("source") or "",
+            flagged=bool(data.get("flagged")),
+        )
+    declarations, lines = brand_declarations_filtered(brand=brand, criteria=criteria)
     return form, declarations, lines
 
 
@@ -471,18 +441,9 @@ def brand_declaration_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def brand_declaration_detail(request: AuthedRequest, declaration_id: int) -> HttpResponse:
     brand = access_brand_staff(request.user)
-    declaration = (
-        _declarations(brand=brand)
-        .select_related("partner", "site", "submitted_by", "api_key")
-        .filter(pk=declaration_id)
-        .first()
-    )
-    if declaration is None:
-        raise Http404
-    lines = DeclarationLine.objects.filter(brand=brand, declaration=declaration).select_related("product")
+    declaration = brand_declaration_get(brand=brand, declaration_id=declaration_id)
     only_flagged = request.GET.get("flagged") == "1"
-    if only_flagged:
-        lines = lines.filter(status=DeclarationLine.Status.FLAGGED)
+    lines = declaration_lines(declaration=declaration, only_flagged=only_flagged)
     page = Paginator(lines.order_by("status", "sale_date", "pk"), 200).get_page(request.GET.get("page"))
     return render(
         request,
@@ -496,9 +457,7 @@ def brand_declaration_detail(request: AuthedRequest, declaration_id: int) -> Htt
 def brand_line_review(request: AuthedRequest, line_id: int) -> HttpResponse:
     """Approve or reject a flagged line; htmx gets the updated row, a plain form post a redirect."""
     brand = access_brand_staff(request.user)
-    line = flagged_line_get(brand=brand, line_id=line_id)
-    if line is None:
-        raise Http404
+    line = brand_line_get(brand=brand, line_id=line_id)
     approve = request.POST.get("decision") == "approve"
     error = ""
     try:
@@ -507,7 +466,7 @@ def brand_line_review(request: AuthedRequest, line_id: int) -> HttpResponse:
         error = exc.message
         line.refresh_from_db()
     if request.headers.get("HX-Request"):
-        declaration = Declaration.objects.get(pk=line.declaration_id, brand=brand)
+        declaration = brand_declaration_get(brand=brand, declaration_id=line.declaration_id)
         response = render(
             request,
             "sellout/partials/brand_line_row.html",

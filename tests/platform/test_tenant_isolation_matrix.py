@@ -52,7 +52,7 @@ def company(brand, partner, *, products):
             {"gtin": products[0].gtin, "quantity": "1", "unit_price": "200", "sale_date": "2026-10-03"},
         ],
     )
-    declaration_submit(declaration=submitted, enqueue_followups=False)
+    declaration_submit(declaration=submitted)
     draft = declaration_create(
         partner=partner, period_start=date(2026, 11, 1), period_end=date(2026, 11, 30), source="form"
     )

@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
+from relais.followups.declarations import declaration_submit, line_review
 from relais.followups.network import partner_update
 from relais.insights.models import CubeDimension, SelloutCube
 from relais.insights.selectors import dashboard_totals, period_clean
 from relais.insights.services import rollup_after_declaration
 from relais.network.tests.factories import SegmentFactory
 from relais.sellout.models import DeclarationLine
-from relais.sellout.review import line_review
-from relais.sellout.services import declaration_create, declaration_lines_add, declaration_submit
+from relais.sellout.services import declaration_create, declaration_lines_add
 from relais.sellout.tests.factories import catalogue, ean13
 
 pytestmark = pytest.mark.django_db

@@ -13,13 +13,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
+from relais.followups.declarations import sellout_import_run
 from relais.network.models import PartnerCompany
-from relais.sellout.services import (
-    sellout_import_create,
-    sellout_import_map,
-    sellout_import_propose_mapping,
-    sellout_import_run,
-)
+from relais.sellout.services import sellout_import_create, sellout_import_map, sellout_import_propose_mapping
 
 
 def _date(value: str) -> dt.date:

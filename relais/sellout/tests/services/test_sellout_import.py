@@ -7,10 +7,10 @@ from django.db import connection
 
 from relais.core.errors import ApplicationError
 from relais.core.models import Job
+from relais.followups.declarations import sellout_import_confirm
 from relais.sellout.ingest import store
 from relais.sellout.models import ColumnMapping, Declaration, DeclarationLine, SelloutImport
 from relais.sellout.services import (
-    sellout_import_confirm,
     sellout_import_create,
     sellout_import_map,
     sellout_import_propose_mapping,
@@ -232,7 +232,7 @@ def test_an_import_whose_server_died_is_seen_as_failed_and_runs_again_from_its_p
         kind="sellout_import",
         payload={"sellout_import_id": sellout_import.pk, "period_start": None, "period_end": None},
         brand=partner.brand,
-        partner=partner,
+        partner_id=partner.pk,
         status=Job.Status.RUNNING,
         runner=f"inprocess:{socket.gethostname()}:{gone.pid}",
     )

@@ -97,7 +97,9 @@ def test_import_page_shows_the_progress_bar_while_the_job_runs(partner_seller, p
     client = login_client(partner_seller)
     upload(client, own_layout_csv(drill, saw))
     sellout_import = SelloutImport.objects.get()
-    job = Job.objects.create(kind="sellout_import", brand=partner.brand, partner_id=partner.pk, progress_total=10)
+    job = Job.objects.create(
+        kind="sellout_import", brand=partner.brand, partner_id=partner.pk, progress_total=10
+    )
     SelloutImport.objects.filter(pk=sellout_import.pk).update(status=SelloutImport.Status.RUNNING, job=job)
 
     page = client.get(reverse("sellout:import_detail", args=[sellout_import.pk])).content.decode()
