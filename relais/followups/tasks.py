@@ -8,7 +8,7 @@ from typing import Any
 from celery import shared_task
 
 from relais.core.jobs import job_enqueue_every_brand, job_handler
-from relais.core.models import Brand, Job
+from relais.core.models import Job
 from relais.followups.declarations import IMPORT_JOB_KIND, sellout_import_run
 from relais.followups.network import network_refresh
 from relais.sellout.models import SelloutImport
@@ -17,7 +17,9 @@ from relais.sellout.models import SelloutImport
 @job_handler("network_refresh")
 def network_refresh_job(job: Job) -> dict[str, int]:
     """The nightly network pass of one brand (``network_refresh``)."""
-    return network_refresh(brand=Brand.objects.get(pk=job.brand_id))
+    if job.brand is None:  # enqueued per brand (network_refresh_every_brand)
+        raise ValueError("A network_refresh job names its brand.")
+    return network_refresh(brand=job.brand)
 
 
 # The Celery name is kept from when this lived in relais.network (config/celery.py's beat schedule uses it).

@@ -5,12 +5,12 @@ Columns (English or French headers, any order): ``code``, ``name``, ``kind``, ``
 ``siret_or_vat`` column), ``potential``. Kinds and organisations may be written in French ("distributeur",
 "franchisé", "mono-marque"...). A parent may appear anywhere in the file, before or after its children, or
 already be in the network. Bad rows are reported with their row number as in the file; good rows load; the
-whole file is one transaction, followed by the tiers and segment recompute. See docs/imports.md.
+whole file is one transaction. The tiers and segment recompute that follow an import are a follow-up
+(``relais.followups.network.partners_import``). See docs/imports.md.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -31,7 +31,6 @@ from relais.core.validators import (
     validate_vat,
 )
 from relais.network.models import Channel, Organisation, PartnerCompany, PartnerKind
-from relais.followups.network import partner_tiers_refresh  # moved below in the layered house (to do)
 
 PARTNER_COLUMNS: dict[str, set[str]] = {
     "code": {"code_partenaire", "partner_code", "code_client", "customer_code", "reference", "ref"},
@@ -169,6 +168,23 @@ class _PartnerRow:
     parent_code: str | None = None  # None: no parent column; "": no parent
     errors: list[RowError] = field(default_factory=list)
 
+    def error(self, field_name: str, message: str) -> None:
+        self.errors.append(RowError(self.row, field_name, message))
+
+
+@dataclass
+class _ParsedFile:
+    """The rows of a file once parsed: the good ones by code, and what was rejected and why."""
+
+    good: dict[str, _PartnerRow] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    rejected: dict[str, int] = field(default_factory=dict)  # code -> row of its first rejected row
+    rejected_rows: set[int] = field(default_factory=set)
+
+    def reject(self, item: _PartnerRow) -> None:
+        self.errors.extend(item.errors)
+        self.rejected_rows.add(item.row)
+
 
 def _cell(cells: list[object], index: int | None) -> object:
     if index is None or index >= len(cells):
@@ -180,115 +196,172 @@ def _text(cells: list[object], index: int | None) -> str:
     return " ".join(str(_cell(cells, index)).split())
 
 
+def _too_long(count: int) -> str:
+    return _("Keep it under %(count)s characters.") % {"count": count}
+
+
+def _required_text(
+    item: _PartnerRow, cells: list[object], columns: dict[str, int], name: str, message: str
+) -> str:
+    text = _text(cells, columns[name])
+    if not text:
+        item.error(name, message)
+    elif name in _FIELD_LENGTHS and len(text) > _FIELD_LENGTHS[name]:
+        item.error(name, _too_long(_FIELD_LENGTHS[name]))
+    return text
+
+
+def _parse_choice(item: _PartnerRow, name: str, text: str, lookup: dict[str, str]) -> None:
+    """A kind, organisation or channel in any accepted wording; a blank organisation or channel defaults."""
+    if not text and name != "kind":
+        item.values[name] = str(Organisation.MULTI_BRAND if name == "organisation" else Channel.RETAIL)
+        return
+    found = lookup.get(header_key(text))
+    if found is not None:
+        item.values[name] = found
+        return
+    accepted = ", ".join(sorted(set(lookup.values())))
+    if not text:
+        message = _("The partner kind is missing (%(accepted)s).") % {"accepted": accepted}
+    else:
+        message = _("“%(value)s” is not a known %(field)s (%(accepted)s).") % {
+            "value": text,
+            "field": name,
+            "accepted": accepted,
+        }
+    item.error(name, message)
+
+
+def _parse_place(item: _PartnerRow, cells: list[object], columns: dict[str, int]) -> None:
+    try:
+        item.values["country"] = normalise_country(_text(cells, columns["country"]))
+    except ValueError as exc:
+        item.error("country", str(exc))
+    if "region" in columns:
+        try:
+            item.values["region"] = normalise_region(_text(cells, columns["region"]))
+        except ValueError as exc:
+            item.error("region", str(exc))
+    if "city" in columns:
+        item.values["city"] = _text(cells, columns["city"])
+        if len(item.values["city"]) > _FIELD_LENGTHS["city"]:
+            item.error("city", _too_long(_FIELD_LENGTHS["city"]))
+
+
+def _identifier_texts(cells: list[object], columns: dict[str, int]) -> tuple[str, str, str]:
+    """The SIRET, SIREN and VAT cells; a single "SIRET or VAT" cell fills the one its shape says."""
+    siret = _text(cells, columns["siret"]) if "siret" in columns else ""
+    siren = _text(cells, columns["siren"]) if "siren" in columns else ""
+    vat = _text(cells, columns["vat"]) if "vat" in columns else ""
+    if "siret_or_vat" in columns:
+        combined = _text(cells, columns["siret_or_vat"])
+        digits = combined.replace(" ", "")
+        if digits.isdigit() and len(digits) == 14:
+            siret = siret or combined
+        elif digits.isdigit() and len(digits) == 9:
+            siren = siren or combined
+        elif combined:
+            vat = vat or combined
+    return siret, siren, vat
+
+
+def _parse_identifiers(item: _PartnerRow, cells: list[object], columns: dict[str, int]) -> None:
+    """Legal identifiers with their check digits; the SIREN follows the SIRET. Present columns overwrite all
+    three (a blank cell empties them)."""
+    siret_text, siren_text, vat_text = _identifier_texts(cells, columns)
+    values = item.values
+    values.update(siret="", siren="", vat_number="")
+    combined = "siret_or_vat" if "siret_or_vat" in columns else None
+    if siret_text:
+        try:
+            values["siret"] = validate_siret(siret_text)
+            values["siren"] = values["siret"][:9]
+        except ValueError as exc:
+            item.error(combined or "siret", str(exc))
+    if siren_text:
+        try:
+            siren = validate_siren(siren_text)
+            if values["siret"] and values["siret"][:9] != siren:
+                item.error("siren", _("The SIRET does not start with this SIREN."))
+            values["siren"] = siren
+        except ValueError as exc:
+            item.error(combined or "siren", str(exc))
+    if vat_text:
+        try:
+            values["vat_number"] = validate_vat(vat_text)
+        except ValueError as exc:
+            item.error(combined or "vat", str(exc))
+
+
+def _parse_potential(item: _PartnerRow, raw: object) -> None:
+    if raw in ("", None):
+        item.values["potential"] = None
+        return
+    try:
+        potential = parse_decimal(raw)
+        if potential < 0 or potential > _MAX_POTENTIAL:
+            raise ValueError(_("A potential is a positive amount."))
+        item.values["potential"] = potential.quantize(Decimal("0.01"))
+    except ValueError as exc:
+        item.error("potential", str(exc))
+
+
 def _parse_row(
     row: int, cells: list[object], columns: dict[str, int], lookups: dict[str, dict[str, str]]
 ) -> _PartnerRow:
     """Validate one row field by field; the errors stay on the returned row."""
     item = _PartnerRow(row=row, code=_text(cells, columns["code"]), values={})
-    errors = item.errors
-    values = item.values
-
-    def need(name: str, message: str) -> str:
-        text = _text(cells, columns[name])
-        if not text:
-            errors.append(RowError(row, name, message))
-        elif name in _FIELD_LENGTHS and len(text) > _FIELD_LENGTHS[name]:
-            errors.append(
-                RowError(
-                    row, name, _("Keep it under %(count)s characters.") % {"count": _FIELD_LENGTHS[name]}
-                )
-            )
-        return text
-
-    need("code", _("The partner code is missing."))
-    values["name"] = need("name", _("The company name is missing."))
-
-    for name, words_field in (("kind", "kind"), ("organisation", "organisation"), ("channel", "channel")):
-        if name not in columns:
-            continue
-        text = _text(cells, columns[name])
-        if not text and name != "kind":
-            values[name] = str(Organisation.MULTI_BRAND if name == "organisation" else Channel.RETAIL)
-            continue
-        found = lookups[words_field].get(header_key(text))
-        if found is None:
-            accepted = ", ".join(sorted({v for v in lookups[words_field].values()}))
-            message = (
-                _("The partner kind is missing (%(accepted)s).") % {"accepted": accepted}
-                if not text
-                else _("“%(value)s” is not a known %(field)s (%(accepted)s).")
-                % {"value": text, "field": name, "accepted": accepted}
-            )
-            errors.append(RowError(row, name, message))
-        else:
-            values[name] = found
-
-    try:
-        values["country"] = normalise_country(_text(cells, columns["country"]))
-    except ValueError as exc:
-        errors.append(RowError(row, "country", str(exc)))
-    if "region" in columns:
-        try:
-            values["region"] = normalise_region(_text(cells, columns["region"]))
-        except ValueError as exc:
-            errors.append(RowError(row, "region", str(exc)))
-    if "city" in columns:
-        values["city"] = _text(cells, columns["city"])
-        if len(values["city"]) > _FIELD_LENGTHS["city"]:
-            errors.append(RowError(row, "city", _("Keep it under %(count)s characters.") % {"count": 100}))
-
-    siret_text = _text(cells, columns["siret"]) if "siret" in columns else ""
-    siren_text = _text(cells, columns["siren"]) if "siren" in columns else ""
-    vat_text = _text(cells, columns["vat"]) if "vat" in columns else ""
-    if "siret_or_vat" in columns:
-        combined = _text(cells, columns["siret_or_vat"])
-        digits = combined.replace(" ", "")
-        if digits.isdigit() and len(digits) == 14:
-            siret_text = siret_text or combined
-        elif digits.isdigit() and len(digits) == 9:
-            siren_text = siren_text or combined
-        elif combined:
-            vat_text = vat_text or combined
-    identifier_columns = {"siret", "siren", "vat", "siret_or_vat"} & set(columns)
-    if identifier_columns:
-        values.update(siret="", siren="", vat_number="")
-        field_name = "siret_or_vat" if "siret_or_vat" in columns else None
-        if siret_text:
-            try:
-                values["siret"] = validate_siret(siret_text)
-                values["siren"] = values["siret"][:9]
-            except ValueError as exc:
-                errors.append(RowError(row, field_name or "siret", str(exc)))
-        if siren_text:
-            try:
-                siren = validate_siren(siren_text)
-                if values["siret"] and values["siret"][:9] != siren:
-                    errors.append(RowError(row, "siren", _("The SIRET does not start with this SIREN.")))
-                values["siren"] = siren
-            except ValueError as exc:
-                errors.append(RowError(row, field_name or "siren", str(exc)))
-        if vat_text:
-            try:
-                values["vat_number"] = validate_vat(vat_text)
-            except ValueError as exc:
-                errors.append(RowError(row, field_name or "vat", str(exc)))
-
+    _required_text(item, cells, columns, "code", _("The partner code is missing."))
+    item.values["name"] = _required_text(item, cells, columns, "name", _("The company name is missing."))
+    for name in ("kind", "organisation", "channel"):
+        if name in columns:
+            _parse_choice(item, name, _text(cells, columns[name]), lookups[name])
+    _parse_place(item, cells, columns)
+    if {"siret", "siren", "vat", "siret_or_vat"} & set(columns):
+        _parse_identifiers(item, cells, columns)
     if "potential" in columns:
-        raw = _cell(cells, columns["potential"])
-        if raw in ("", None):
-            values["potential"] = None
-        else:
-            try:
-                potential = parse_decimal(raw)
-                if potential < 0 or potential > _MAX_POTENTIAL:
-                    raise ValueError(_("A potential is a positive amount."))
-                values["potential"] = potential.quantize(Decimal("0.01"))
-            except ValueError as exc:
-                errors.append(RowError(row, "potential", str(exc)))
-
+        _parse_potential(item, _cell(cells, columns["potential"]))
     if "parent_code" in columns:
         item.parent_code = _text(cells, columns["parent_code"])
     return item
+
+
+def _columns_check(table: Table) -> tuple[dict[str, int], list[str]]:
+    """The file's columns by field, and the unknown headers; ApplicationError when a required one is missing."""
+    columns, unknown = columns_map(table.headers, PARTNER_COLUMNS)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ApplicationError(
+            _("The file has no %(columns)s column (found: %(headers)s).")
+            % {"columns": ", ".join(missing), "headers": ", ".join(h for h in table.headers if h) or "—"}
+        )
+    return columns, unknown
+
+
+def _rows_parse(*, table: Table, columns: dict[str, int]) -> _ParsedFile:
+    """Every row validated; a code seen on an earlier good row rejects the later one."""
+    lookups = {
+        "kind": _choice_lookup(_KIND_WORDS, PartnerKind),
+        "organisation": _choice_lookup(_ORGANISATION_WORDS, Organisation),
+        "channel": _choice_lookup(_CHANNEL_WORDS, Channel),
+    }
+    parsed = _ParsedFile()
+    good = parsed.good
+    for row, cells in table.rows:
+        item = _parse_row(row, cells, columns, lookups)
+        if item.code and item.code in good:
+            item.error(
+                "code",
+                _("The code %(code)s already appears on row %(row)s.")
+                % {"code": item.code, "row": good[item.code].row},
+            )
+        if item.errors:
+            parsed.reject(item)
+            if item.code and item.code not in good:
+                parsed.rejected.setdefault(item.code, row)
+            continue
+        good[item.code] = item
+    return parsed
 
 
 def _resolve_parents(
@@ -374,17 +447,93 @@ def _creation_levels(
     return levels
 
 
-def _recompute_segments(*, brand: Brand) -> None:
-    """Segment memberships follow the partners, when the network services provide the recompute."""
-    try:
-        services = importlib.import_module("relais.network.services")
-    except ModuleNotFoundError as exc:
-        if exc.name != "relais.network.services":
-            raise
-        return
-    recompute = getattr(services, "segment_memberships_recompute", None)
-    if recompute is not None:
-        recompute(brand=brand)
+def _existing_partners(*, brand: Brand, good: dict[str, _PartnerRow]) -> dict[str, PartnerCompany]:
+    """The brand's partners the file names (as rows or as parents), locked for the write."""
+    wanted = {*good, *(i.parent_code for i in good.values() if i.parent_code)}
+    candidates = PartnerCompany.objects.select_for_update().filter(brand=brand)
+    # Beyond the limit, one scan of the brand beats a huge IN list (SQLite caps its parameters).
+    if len(wanted) <= IN_LIST_LIMIT:
+        candidates = candidates.filter(code__in=wanted)
+    return {p.code: p for p in candidates if p.code in wanted}
+
+
+@dataclass
+class _WritePlan:
+    """New partners to create, existing ones to update, and the fields the update writes."""
+
+    to_create: list[PartnerCompany] = field(default_factory=list)
+    to_update: list[PartnerCompany] = field(default_factory=list)
+    changed_fields: set[str] = field(default_factory=set)
+
+
+def _write_plan(
+    *,
+    brand: Brand,
+    good: dict[str, _PartnerRow],
+    existing: dict[str, PartnerCompany],
+    written_fields: set[str],
+) -> _WritePlan:
+    """Compare each good row with its partner; identical partners are left out."""
+    plan = _WritePlan()
+    for code, item in good.items():
+        partner = existing.get(code)
+        if partner is None:
+            values = {"organisation": Organisation.MULTI_BRAND, **item.values}
+            plan.to_create.append(PartnerCompany(brand=brand, code=code, **values))
+            continue
+        changes = {k: v for k, v in item.values.items() if k in written_fields and getattr(partner, k) != v}
+        for k, v in changes.items():
+            setattr(partner, k, v)
+        if changes:
+            plan.changed_fields.update(changes)
+            plan.to_update.append(partner)
+    return plan
+
+
+def _parents_relink(
+    *,
+    good: dict[str, _PartnerRow],
+    existing: dict[str, PartnerCompany],
+    ids: dict[str, int],
+    plan: _WritePlan,
+) -> None:
+    """Point existing partners at the parent their row names (a blank cell detaches)."""
+    updated_codes = {p.code for p in plan.to_update}
+    for partner in (existing[c] for c in good if c in existing):
+        parent_code = good[partner.code].parent_code
+        parent_id = ids[parent_code] if parent_code else None
+        if partner.parent_id != parent_id:
+            partner.parent_id = parent_id
+            plan.changed_fields.add("parent")
+            if partner.code not in updated_codes:
+                plan.to_update.append(partner)
+
+
+def _partners_write(
+    *, brand: Brand, good: dict[str, _PartnerRow], columns: dict[str, int]
+) -> tuple[int, int]:
+    """Create and update the good rows' partners (bulk, parents first); returns (created, updated)."""
+    written_fields = {f for column in columns for f in _COLUMN_FIELDS.get(column, ())}
+    existing = _existing_partners(brand=brand, good=good)
+    now = timezone.now()
+    plan = _write_plan(brand=brand, good=good, existing=existing, written_fields=written_fields)
+    # Parents are created before their children, so every new row is written once with its parent.
+    ids = {p.code: p.pk for p in existing.values()}
+    for level in _creation_levels(plan.to_create, good):
+        for partner in level:
+            parent_code = good[partner.code].parent_code
+            partner.parent_id = ids[parent_code] if parent_code else None
+        PartnerCompany.objects.bulk_create(level, batch_size=500)
+        ids.update({p.code: p.pk for p in level})
+    if "parent_code" in columns:
+        _parents_relink(good=good, existing=existing, ids=ids, plan=plan)
+    for partner in plan.to_update:
+        partner.updated_at = now
+    if plan.to_update:
+        PartnerCompany.objects.bulk_update(
+            plan.to_update, [*sorted(plan.changed_fields), "updated_at"], batch_size=500
+        )
+    return len(plan.to_create), len(plan.to_update)
 
 
 def partners_import(*, brand: Brand, table: Table, dry_run: bool = False) -> ImportReport:
@@ -395,109 +544,26 @@ def partners_import(*, brand: Brand, table: Table, dry_run: bool = False) -> Imp
     or to a partner already in the network; unknown parents and loops reject the row (and rows whose parent
     was rejected, unless that parent already exists). New partners are written with one ``bulk_create``,
     changed ones with one ``bulk_update``; identical ones are left alone. A column absent from the file
-    leaves that field untouched; a blank cell empties it. Then potential/activity tiers and segment
-    memberships are recomputed in the same transaction. ``dry_run`` reports without writing.
+    leaves that field untouched; a blank cell empties it. ``dry_run`` reports without writing.
     Raises ApplicationError when a required column is missing.
-    """
-    columns, unknown = columns_map(table.headers, PARTNER_COLUMNS)
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise ApplicationError(
-            _("The file has no %(columns)s column (found: %(headers)s).")
-            % {"columns": ", ".join(missing), "headers": ", ".join(h for h in table.headers if h) or "—"}
-        )
-    lookups = {
-        "kind": _choice_lookup(_KIND_WORDS, PartnerKind),
-        "organisation": _choice_lookup(_ORGANISATION_WORDS, Organisation),
-        "channel": _choice_lookup(_CHANNEL_WORDS, Channel),
-    }
-    report = ImportReport(unknown_columns=unknown, dry_run=dry_run)
-    errors: list[RowError] = []
-    good: dict[str, _PartnerRow] = {}
-    rejected: dict[str, int] = {}
-    rejected_rows: set[int] = set()
-    for row, cells in table.rows:
-        item = _parse_row(row, cells, columns, lookups)
-        if item.code and item.code in good:
-            item.errors.append(
-                RowError(
-                    row,
-                    "code",
-                    _("The code %(code)s already appears on row %(row)s.")
-                    % {"code": item.code, "row": good[item.code].row},
-                )
-            )
-        if item.errors:
-            errors.extend(item.errors)
-            rejected_rows.add(row)
-            if item.code and item.code not in good:
-                rejected.setdefault(item.code, row)
-            continue
-        good[item.code] = item
 
-    written_fields = {f for column in columns for f in _COLUMN_FIELDS.get(column, ())}
+    Tiers and segment memberships are not recomputed here (tiers read the sell-out, above the network):
+    entry points call ``relais.followups.network.partners_import``, which runs this and then the
+    follow-up in the same transaction.
+    """
+    columns, unknown = _columns_check(table)
+    parsed = _rows_parse(table=table, columns=columns)
+    report = ImportReport(unknown_columns=unknown, dry_run=dry_run)
     with transaction.atomic():
         if "parent_code" in columns:
-            for item in _resolve_parents(brand=brand, good=good, rejected=rejected):
-                errors.extend(item.errors)
-                rejected_rows.add(item.row)
-        wanted = {*good, *(i.parent_code for i in good.values() if i.parent_code)}
-        candidates = PartnerCompany.objects.select_for_update().filter(brand=brand)
-        # Beyond the limit, one scan of the brand beats a huge IN list (SQLite caps its parameters).
-        if len(wanted) <= IN_LIST_LIMIT:
-            candidates = candidates.filter(code__in=wanted)
-        existing = {p.code: p for p in candidates if p.code in wanted}
-        now = timezone.now()
-        to_create: list[PartnerCompany] = []
-        to_update: list[PartnerCompany] = []
-        changed_fields: set[str] = set()
-        for code, item in good.items():
-            partner = existing.get(code)
-            if partner is None:
-                values = {"organisation": Organisation.MULTI_BRAND, **item.values}
-                to_create.append(PartnerCompany(brand=brand, code=code, **values))
-                continue
-            changes = {
-                k: v for k, v in item.values.items() if k in written_fields and getattr(partner, k) != v
-            }
-            for k, v in changes.items():
-                setattr(partner, k, v)
-            if changes:
-                changed_fields.update(changes)
-                to_update.append(partner)
-        # Parents are created before their children, so every new row is written once with its parent.
-        ids = {p.code: p.pk for p in existing.values()}
-        for level in _creation_levels(to_create, good):
-            for partner in level:
-                parent_code = good[partner.code].parent_code
-                partner.parent_id = ids[parent_code] if parent_code else None
-            PartnerCompany.objects.bulk_create(level, batch_size=500)
-            ids.update({p.code: p.pk for p in level})
-        updated_codes = {p.code for p in to_update}
-        if "parent_code" in columns:
-            for partner in (existing[c] for c in good if c in existing):
-                parent_code = good[partner.code].parent_code
-                parent_id = ids[parent_code] if parent_code else None
-                if partner.parent_id != parent_id:
-                    partner.parent_id = parent_id
-                    changed_fields.add("parent")
-                    if partner.code not in updated_codes:
-                        to_update.append(partner)
-        for partner in to_update:
-            partner.updated_at = now
-        if to_update:
-            PartnerCompany.objects.bulk_update(
-                to_update, [*sorted(changed_fields), "updated_at"], batch_size=500
-            )
-        report.created = len(to_create)
-        report.updated = len(to_update)
-        report.unchanged = len(good) - len(to_create) - len(to_update)
-        partner_tiers_refresh(brand=brand)
-        _recompute_segments(brand=brand)
+            for item in _resolve_parents(brand=brand, good=parsed.good, rejected=parsed.rejected):
+                parsed.reject(item)
+        report.created, report.updated = _partners_write(brand=brand, good=parsed.good, columns=columns)
+        report.unchanged = len(parsed.good) - report.created - report.updated
         if dry_run:
             transaction.set_rollback(True)
-    report.errors = errors
-    report.rejected = len(rejected_rows)
+    report.errors = parsed.errors
+    report.rejected = len(parsed.rejected_rows)
     return report
 
 

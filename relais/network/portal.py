@@ -1,6 +1,8 @@
 """Sections other apps add to the partner portal home (sell-out, points, challenges...).
 
-An app registers a section once, from its ``AppConfig.ready()``::
+The network sits below the domains whose sections the home shows, so it never imports them: an entry point
+registers each section once, at import, from module level (``relais/network/views.py`` registers the points
+and insights sections)::
 
     from relais.network.portal import portal_section_register
     portal_section_register(
@@ -19,7 +21,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-SectionContext = Callable[[HttpRequest, Any], dict[str, Any]]
+from relais.network.models import PartnerCompany
+
+SectionContext = Callable[[HttpRequest, PartnerCompany], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -40,9 +44,9 @@ def portal_section_register(
     _SECTIONS[key] = PortalSection(key=key, template=template, order=order, context=context)
 
 
-def portal_sections(*, request: HttpRequest, partner: Any) -> list[dict[str, Any]]:
+def portal_sections(*, request: HttpRequest, partner: PartnerCompany) -> list[dict[str, Any]]:
     """The registered sections in order, each with its own template context."""
-    rendered = []
+    rendered: list[dict[str, Any]] = []
     for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)):
         extra = section.context(request, partner) if section.context else {}
         rendered.append({"key": section.key, "template": section.template, "context": extra})

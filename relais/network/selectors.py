@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.accounts.access import access_partner_by_id
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
 from relais.network.models import (
@@ -23,9 +23,6 @@ from relais.network.models import (
     Site,
     Tier,
 )
-
-if TYPE_CHECKING:
-    from relais.accounts.models import User
 
 # The partner fields a segment rule may test, with the accepted codes when the field has a closed list.
 # ``None`` means free values (countries, regions, parent codes); ``bool`` means true/false.
@@ -147,10 +144,18 @@ def partner_list(*, brand: Brand, filters: Mapping[str, Any] | None = None) -> Q
     return qs.order_by("name", "pk")
 
 
-def partner_get(*, user: User, partner_id: int) -> PartnerCompany:
-    """One partner as ``user`` may see it (404 otherwise), with its parent loaded."""
-    partner = access_partner_by_id(user=user, partner_id=partner_id)
-    return PartnerCompany.objects.select_related("parent", "brand").get(pk=partner.pk)
+def partner_get(*, brand: Brand, partner_id: int) -> PartnerCompany:
+    """One of the brand's partners, with its parent loaded; another brand's partner is a 404.
+
+    Who may see it is the caller's check (``relais.accounts.access``): brand staff see every partner of
+    their brand.
+    """
+    partner = (
+        PartnerCompany.objects.select_related("parent", "brand").filter(brand=brand, pk=partner_id).first()
+    )
+    if partner is None:
+        raise Http404
+    return partner
 
 
 def partner_children(*, partner: PartnerCompany) -> QuerySet[PartnerCompany]:
@@ -161,8 +166,12 @@ def partner_sites(*, partner: PartnerCompany) -> QuerySet[Site]:
     return Site.objects.filter(brand_id=partner.brand_id, partner=partner)
 
 
-def site_get(*, partner: PartnerCompany, site_id: int) -> Site | None:
-    return Site.objects.filter(brand_id=partner.brand_id, partner=partner, pk=site_id).first()
+def site_get(*, partner: PartnerCompany, site_id: int) -> Site:
+    """One of the partner's sites; another partner's site is a 404."""
+    site = Site.objects.filter(brand_id=partner.brand_id, partner=partner, pk=site_id).first()
+    if site is None:
+        raise Http404
+    return site
 
 
 def partner_distributor_choices(*, brand: Brand) -> QuerySet[PartnerCompany]:
@@ -184,8 +193,17 @@ def segment_list(*, brand: Brand) -> QuerySet[Segment]:
     return Segment.objects.filter(brand=brand).order_by("name")
 
 
-def segment_get(*, brand: Brand, segment_id: int) -> Segment | None:
+def segment_find(*, brand: Brand, segment_id: int) -> Segment | None:
+    """One of the brand's segments, or None."""
     return Segment.objects.filter(brand=brand, pk=segment_id).first()
+
+
+def segment_get(*, brand: Brand, segment_id: int) -> Segment:
+    """One of the brand's segments; another brand's segment is a 404."""
+    segment = segment_find(brand=brand, segment_id=segment_id)
+    if segment is None:
+        raise Http404
+    return segment
 
 
 def segment_members_at(*, segment: Segment, at: datetime) -> QuerySet[PartnerCompany]:
@@ -255,8 +273,3 @@ def brand_kpis(*, brand: Brand) -> dict[str, Any]:
         "largest_segments": list(Segment.objects.filter(brand=brand).order_by("-member_count", "name")[:5]),
     }
 
-
-def partner_users(*, partner: PartnerCompany):
-    from relais.accounts.models import User
-
-    return User.objects.filter(brand_id=partner.brand_id, partner=partner).order_by("email")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,13 +14,10 @@ from django.utils.translation import gettext as _
 from relais.core import validators
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
-from relais.insights.services import rollup_enqueue
 from relais.network.models import PartnerCompany, Segment, SegmentMembership, Site
 from relais.network.selectors import partners_matching_rules, segment_rules_clean
 
 # Partner fields that segment rules read: changing one of them may move the partner between segments.
-# Partner fields the dashboard's cube groups by (relais.insights): a change rebuilds the cube.
-CUBE_FIELDS = {"country", "region", "kind"}
 RULE_SENSITIVE_FIELDS = {
     "kind",
     "organisation",
@@ -52,6 +50,36 @@ PARTNER_EDITABLE_FIELDS = {
 SITE_EDITABLE_FIELDS = {"name", "address", "postcode", "city", "country", "region", "gln", "is_main"}
 
 
+@dataclass(frozen=True)
+class MembershipMoves:
+    """Segment stays a write opened and closed (``segment_memberships_recompute``'s counts)."""
+
+    opened: int = 0
+    closed: int = 0
+
+    @property
+    def any(self) -> bool:
+        """True when some partner joined or left a segment."""
+        return bool(self.opened or self.closed)
+
+
+@dataclass(frozen=True)
+class PartnerUpdated:
+    """What ``partner_update`` did: the partner, the fields it wrote and the segment stays that moved."""
+
+    partner: PartnerCompany
+    changed: frozenset[str] = frozenset()
+    moves: MembershipMoves = MembershipMoves()
+
+
+@dataclass(frozen=True)
+class SegmentUpdated:
+    """What ``segment_update`` did: the segment and the stays its new rules opened and closed."""
+
+    segment: Segment
+    moves: MembershipMoves = MembershipMoves()
+
+
 # --- identifiers ------------------------------------------------------------------------------------
 # The shared validators (relais.core.validators) normalise and raise ValueError with a message for the user.
 
@@ -63,15 +91,40 @@ def _checked(validator: Callable[[object], str], value: str) -> str:
         raise ApplicationError(str(exc)) from exc
 
 
+# Identifier fields, each with the validator that normalises a non-empty value.
+_IDENTIFIER_VALIDATORS: dict[str, Callable[[object], str]] = {
+    "siret": validators.validate_siret,
+    "siren": validators.validate_siren,
+    "vat_number": validators.validate_vat,
+}
+
+
 # --- partners ---------------------------------------------------------------------------------------
 
 
+def _partner_value_clean(*, partner: PartnerCompany, field: str, value: Any) -> Any:
+    """One submitted partner field, stripped and validated (ApplicationError with a message otherwise)."""
+    if isinstance(value, str):
+        value = value.strip()
+    if field == "name" and not value:
+        raise ApplicationError(_("A partner needs a name."))
+    if field == "country":
+        return _checked(validators.normalise_country, value)
+    if field in _IDENTIFIER_VALIDATORS and value:
+        return _checked(_IDENTIFIER_VALIDATORS[field], value)
+    if field == "parent" and value is not None:
+        _check_parent(partner=partner, parent=value)
+    return value
+
+
 @transaction.atomic
-def partner_update(*, partner: PartnerCompany, **fields: Any) -> PartnerCompany:
+def partner_update(*, partner: PartnerCompany, **fields: Any) -> PartnerUpdated:
     """Update a partner's identity, validating legal identifiers (SIRET, SIREN, VAT) and the country.
 
     ``parent`` must be another partner of the same brand, without making a cycle. When a field that
-    segment rules read changes, the brand's segment memberships are recomputed in the same transaction.
+    segment rules read changes, the partner's segment memberships are recomputed in the same transaction.
+    Returns the fields written and the stays that moved, so the caller can follow up in other domains
+    (``relais.followups.network.partner_update`` rebuilds the dashboard's cube).
     """
     unknown = set(fields) - PARTNER_EDITABLE_FIELDS
     if unknown:
@@ -79,36 +132,23 @@ def partner_update(*, partner: PartnerCompany, **fields: Any) -> PartnerCompany:
             _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))}
         )
     changes: dict[str, Any] = {}
-    for field, value in fields.items():
-        if isinstance(value, str):
-            value = value.strip()
-        if field == "name" and not value:
-            raise ApplicationError(_("A partner needs a name."))
-        if field == "country":
-            value = _checked(validators.normalise_country, value)
-        elif field == "siret" and value:
-            value = _checked(validators.validate_siret, value)
-        elif field == "siren" and value:
-            value = _checked(validators.validate_siren, value)
-        elif field == "vat_number" and value:
-            value = _checked(validators.validate_vat, value)
-        elif field == "parent" and value is not None:
-            _check_parent(partner=partner, parent=value)
-        if getattr(partner, field) != value:
-            changes[field] = value
+    for name, raw in fields.items():
+        value = _partner_value_clean(partner=partner, field=name, value=raw)
+        if getattr(partner, name) != value:
+            changes[name] = value
     if "siret" in changes and changes["siret"] and not (fields.get("siren") or partner.siren):
         changes["siren"] = changes["siret"][:9]
     if not changes:
-        return partner
-    for field, value in changes.items():
-        setattr(partner, field, value)
+        return PartnerUpdated(partner=partner)
+    for name, value in changes.items():
+        setattr(partner, name, value)
     partner.save(update_fields=[*changes, "updated_at"])
-    if CUBE_FIELDS & set(changes):
-        rollup_enqueue(brand=partner.brand, cube_only=True)
+    moves = MembershipMoves()
     if RULE_SENSITIVE_FIELDS & set(changes):
         # Children match "parent" rules through this partner's code, which cannot change here.
-        segment_memberships_recompute(brand=partner.brand, partners=[partner])
-    return partner
+        counts = segment_memberships_recompute(brand=partner.brand, partners=[partner])
+        moves = MembershipMoves(opened=counts["opened"], closed=counts["closed"])
+    return PartnerUpdated(partner=partner, changed=frozenset(changes), moves=moves)
 
 
 def _check_parent(*, partner: PartnerCompany, parent: PartnerCompany) -> None:
@@ -216,7 +256,10 @@ def _segment_name_clean(*, brand: Brand, name: str, exclude_pk: int | None = Non
 
 @transaction.atomic
 def segment_create(*, brand: Brand, name: str, rules: Mapping[str, Any], description: str = "") -> Segment:
-    """Save a dynamic segment of the brand's partners and compute its members right away."""
+    """Save a dynamic segment of the brand's partners and compute its members right away.
+
+    Every member of the new segment has just joined: ``member_count`` is the number of stays opened.
+    """
     cleaned = segment_rules_clean(rules)
     name = _segment_name_clean(brand=brand, name=name)
     try:
@@ -234,18 +277,24 @@ def segment_create(*, brand: Brand, name: str, rules: Mapping[str, Any], descrip
 @transaction.atomic
 def segment_update(
     *, segment: Segment, name: str, rules: Mapping[str, Any], description: str = ""
-) -> Segment:
-    """Rename or change the rules of a segment; memberships move (historised) to match the new rules."""
+) -> SegmentUpdated:
+    """Rename or change the rules of a segment; memberships move (historised) to match the new rules.
+
+    Returns the segment with the stays that moved (``relais.followups.network.segment_update`` rebuilds
+    the dashboard's cube when some did).
+    """
     cleaned = segment_rules_clean(rules)
     segment.name = _segment_name_clean(brand=segment.brand, name=name, exclude_pk=segment.pk)
     segment.description = (description or "").strip()
     rules_changed = cleaned != segment.rules
     segment.rules = cleaned
     segment.save(update_fields=["name", "description", "rules", "updated_at"])
+    moves = MembershipMoves()
     if rules_changed or segment.computed_at is None:
-        segment_memberships_recompute(brand=segment.brand, segment=segment)
+        counts = segment_memberships_recompute(brand=segment.brand, segment=segment)
+        moves = MembershipMoves(opened=counts["opened"], closed=counts["closed"])
         segment.refresh_from_db()
-    return segment
+    return SegmentUpdated(segment=segment, moves=moves)
 
 
 @transaction.atomic
@@ -268,7 +317,8 @@ def segment_memberships_recompute(
     from ``at``; unchanged stays are left alone. Set-based: a few queries per segment, whatever its size.
     ``partners`` limits the work to those partners (after editing one partner, say); member counts stay
     exact. The segment rows are locked first, so two recomputes of a segment never interleave.
-    Returns the numbers of stays opened and closed.
+    Returns the numbers of stays opened and closed (and of segments examined); what follows in other
+    domains (the dashboard's cube) is ``relais.followups.network.segment_memberships_refresh``.
     """
     at = at or timezone.now()
     scope = None if partners is None else [p.pk for p in partners]
@@ -299,7 +349,4 @@ def segment_memberships_recompute(
         if scope is None:
             fields["computed_at"] = at
         Segment.objects.filter(pk=seg.pk).update(**fields)
-    if opened or closed:
-        # The dashboard's segment figures group the rollups by membership: rebuild that grouping.
-        rollup_enqueue(brand=brand, cube_only=True)
     return {"opened": opened, "closed": closed, "segments": len(segments)}

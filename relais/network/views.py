@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,10 +24,12 @@ from relais.accounts.access import (
     access_partner_user,
 )
 from relais.accounts.forms import InvitationForm
-from relais.accounts.models import Role
+from relais.accounts.models import Role, User
 from relais.accounts.selectors import invitations_pending_for_partner, users_of_partner
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
+from relais.followups import network as network_followups
+from relais.incentives.selectors import account_summary
 from relais.network import selectors, services
 from relais.network.forms import (
     RULE_PICKERS,
@@ -37,8 +39,8 @@ from relais.network.forms import (
     SiteForm,
     country_label,
 )
-from relais.network.models import PartnerCompany, Segment
-from relais.network.portal import portal_sections
+from relais.network.models import Channel, Organisation, PartnerCompany, PartnerKind, Segment, Site, Tier
+from relais.network.portal import portal_section_register, portal_sections
 
 PARTNERS_PER_PAGE = 25
 MEMBERS_PER_PAGE = 50
@@ -47,27 +49,38 @@ PREVIEW_SAMPLE = 8
 PRIMARY_FILTERS = ("q", "kind", "country", "segment")
 
 
+def _points_section_context(request: HttpRequest, partner: PartnerCompany) -> dict[str, Any]:
+    user = request.user if isinstance(request.user, User) else None
+    return {"summary": account_summary(partner=partner, user=user)}
+
+
+# The portal home's sections from other domains, registered here, at the entry point, because the network
+# (where the portal home lives) sits below them and must not import them.
+portal_section_register(
+    key="points",
+    template="incentives/partials/portal_section.html",
+    order=30,
+    context=_points_section_context,
+)
+portal_section_register(key="insights", template="insights/partials/portal_section.html", order=60)
+
+
 def _is_htmx(request: AuthedRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
 def _brand_partner(request: AuthedRequest, pk: int) -> PartnerCompany:
-    access_brand_staff(request.user)
-    return selectors.partner_get(user=request.user, partner_id=pk)
+    brand = access_brand_staff(request.user)
+    return selectors.partner_get(brand=brand, partner_id=pk)
 
 
 def _brand_segment(request: AuthedRequest, pk: int) -> Segment:
     brand = access_brand_staff(request.user)
-    segment = selectors.segment_get(brand=brand, segment_id=pk)
-    if segment is None:
-        raise Http404
-    return segment
+    return selectors.segment_get(brand=brand, segment_id=pk)
 
 
 def rules_display(rules: dict[str, list[Any]]) -> list[dict[str, Any]]:
     """Rules as labelled values, for reading rather than editing."""
-    from relais.network.models import Channel, Organisation, PartnerKind, Tier
-
     labels: dict[str, dict[str, Any]] = {
         "kind": dict(PartnerKind.choices),
         "organisation": dict(Organisation.choices),
@@ -166,7 +179,7 @@ def partner_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = PartnerForm(request.POST or None, partner=partner)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_update(partner=partner, **form.cleaned_data)
+            network_followups.partner_update(partner=partner, **form.cleaned_data)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -186,8 +199,6 @@ def site_create(request: AuthedRequest, pk: int) -> HttpResponse:
 def site_edit(request: AuthedRequest, pk: int, site_pk: int) -> HttpResponse:
     partner = _brand_partner(request, pk)
     site = selectors.site_get(partner=partner, site_id=site_pk)
-    if site is None:
-        raise Http404
     back = reverse("network:partner_detail", args=[partner.pk])
     return _site_form_page(request, partner, site, back, portal=False)
 
@@ -229,7 +240,7 @@ def _segment_form_page(request: AuthedRequest, segment: Segment | None) -> HttpR
         if form.is_valid():
             try:
                 if segment is None:
-                    segment = services.segment_create(
+                    segment = network_followups.segment_create(
                         brand=brand,
                         name=form.cleaned_data["name"],
                         rules=rules,
@@ -237,7 +248,7 @@ def _segment_form_page(request: AuthedRequest, segment: Segment | None) -> HttpR
                     )
                     messages.success(request, _("Segment created."))
                 else:
-                    segment = services.segment_update(
+                    segment = network_followups.segment_update(
                         segment=segment,
                         name=form.cleaned_data["name"],
                         rules=rules,
@@ -273,7 +284,9 @@ def segment_preview(request: AuthedRequest) -> HttpResponse:
     brand = access_brand_staff(request.user)
     form = SegmentForm(request.GET, brand=brand)
     segment_id = request.GET.get("segment_id", "")
-    segment = selectors.segment_get(brand=brand, segment_id=int(segment_id)) if segment_id.isdigit() else None
+    segment = (
+        selectors.segment_find(brand=brand, segment_id=int(segment_id)) if segment_id.isdigit() else None
+    )
     return render(request, "network/partials/segment_preview.html", _preview(brand, form.rules(), segment))
 
 
@@ -306,7 +319,7 @@ def segment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def segment_recompute(request: AuthedRequest, pk: int) -> HttpResponse:
     segment = _brand_segment(request, pk)
-    result = services.segment_memberships_recompute(brand=segment.brand, segment=segment)
+    result = network_followups.segment_memberships_refresh(brand=segment.brand, segment=segment)
     messages.success(
         request,
         _("Members updated: %(opened)d joined, %(closed)d left.")
@@ -330,7 +343,7 @@ def segment_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _site_form_page(
-    request: AuthedRequest, partner: PartnerCompany, site: Any, back_url: str, portal: bool
+    request: AuthedRequest, partner: PartnerCompany, site: Site | None, back_url: str, portal: bool
 ) -> HttpResponse:
     """The site form, shared by the back office and the portal; access is checked by the caller."""
     initial = (
@@ -368,8 +381,6 @@ def portal_site_create(request: AuthedRequest) -> HttpResponse:
 def portal_site_edit(request: AuthedRequest, site_pk: int) -> HttpResponse:
     partner = access_partner_admin(request.user)
     site = selectors.site_get(partner=partner, site_id=site_pk)
-    if site is None:
-        raise Http404
     return _site_form_page(request, partner, site, reverse("network:portal_home"), portal=True)
 
 

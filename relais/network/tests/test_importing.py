@@ -8,8 +8,8 @@ import pytest
 from stdnum import luhn
 
 from relais.core.errors import ApplicationError
-from relais.network import importing
-from relais.network.importing import partners_import_file
+from relais.core.tabular import table_read
+from relais.followups import network as network_followups
 from relais.network.models import PartnerCompany, Segment
 from relais.network.tests.factories import PartnerFactory
 
@@ -34,7 +34,9 @@ def french_csv() -> bytes:
 
 
 def load(brand, content=None, filename="partenaires.csv", **kwargs):
-    return partners_import_file(brand=brand, content=content or french_csv(), filename=filename, **kwargs)
+    """The import as its entry points run it: the file, then the tiers and segments that follow it."""
+    table = table_read(content=content or french_csv(), filename=filename)
+    return network_followups.partners_import(brand=brand, table=table, **kwargs)
 
 
 def test_french_excel_csv_loads_every_row_with_parents_declared_later(brand):
@@ -105,7 +107,8 @@ def test_xlsx_file(brand):
 
     assert (report.created, report.rejected) == (2, 0), report.errors
     r9 = PartnerCompany.objects.get(brand=brand, code="R9")
-    assert r9.parent.code == "D9" and r9.potential == Decimal("12500.50") and r9.organisation == "mono_brand"
+    assert r9.parent is not None and r9.parent.code == "D9"
+    assert r9.potential == Decimal("12500.50") and r9.organisation == "mono_brand"
     assert PartnerCompany.objects.get(brand=brand, code="D9").siret == SIRET_RHONE
 
 
@@ -201,7 +204,7 @@ def test_a_crash_mid_way_leaves_nothing(brand, monkeypatch):
         raise RuntimeError("disk full")
 
     # Partners are created and updated, then the tiers recompute fails: the whole file rolls back.
-    monkeypatch.setattr(importing, "partner_tiers_refresh", crash)
+    monkeypatch.setattr(network_followups, "partner_tiers_refresh", crash)
     with pytest.raises(RuntimeError):
         load(brand)
 

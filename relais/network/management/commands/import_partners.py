@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
 from relais.core.tabular import table_read_path
-from relais.network.importing import partners_import
+from relais.followups.network import partners_import
 
 
 class Command(BaseCommand):

@@ -24,7 +24,8 @@ def test_import_partners_json_summary_and_rerun(brand, tmp_path):
     call_command("import_partners", "--brand", brand.slug, str(path), stdout=out)
     assert "created 0, updated 0, unchanged 2, rejected 1" in out.getvalue()
     assert "row 4, country" in out.getvalue()
-    assert PartnerCompany.objects.get(brand=brand, code="R1").parent.code == "D1"
+    parent = PartnerCompany.objects.get(brand=brand, code="R1").parent
+    assert parent is not None and parent.code == "D1"
 
 
 def test_import_partners_refuses_unknown_brand_and_bad_files(brand, tmp_path):

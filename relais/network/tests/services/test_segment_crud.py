@@ -38,8 +38,10 @@ def test_update_moves_members_with_history(brand):
     fr = PartnerFactory(brand=brand, country="FR")
     be = PartnerFactory(brand=brand, country="BE")
     segment = segment_create(brand=brand, name="Zone", rules={"country": ["FR"]})
-    segment = segment_update(segment=segment, name="Zone", rules={"country": ["BE"]}, description="Belgium")
+    updated = segment_update(segment=segment, name="Zone", rules={"country": ["BE"]}, description="Belgium")
+    segment = updated.segment
     assert segment.member_count == 1
+    assert (updated.moves.opened, updated.moves.closed) == (1, 1)
     assert SegmentMembership.objects.get(segment=segment, partner=fr).valid_to is not None
     assert SegmentMembership.objects.get(segment=segment, partner=be).valid_to is None
 
@@ -49,7 +51,7 @@ def test_update_refuses_a_name_taken_by_another_segment(brand):
     b = segment_create(brand=brand, name="B", rules={})
     with pytest.raises(ApplicationError):
         segment_update(segment=b, name="a", rules={}, description="")
-    assert segment_update(segment=b, name="B", rules={}, description="same name is fine").pk == b.pk
+    assert segment_update(segment=b, name="B", rules={}, description="same name is fine").segment.pk == b.pk
 
 
 def test_delete_removes_the_history(brand):
