@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import authenticate, password_validation
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from relais.accounts import services
@@ -14,13 +17,14 @@ class LoginForm(forms.Form):
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         self.request = request
-        self.user = None
+        self.user: User | None = None
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         email = (cleaned.get("email") or "").lower()
         password = cleaned.get("password")
         if not email or not password:
@@ -31,7 +35,7 @@ class LoginForm(forms.Form):
                 _("Too many failed attempts. Wait 15 minutes or reset your password."), code="throttled"
             )
         user = authenticate(self.request, email=email, password=password)
-        if user is None:
+        if not isinstance(user, User):  # None: no such user, or a wrong password
             services.login_failure_record(email=email, ip=ip)
             raise forms.ValidationError(_("E-mail or password is incorrect."), code="invalid_login")
         services.login_failures_clear(email=email, ip=ip)
@@ -45,7 +49,7 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(label=_("Role"))
 
-    def __init__(self, *args, inviter=None, **kwargs):
+    def __init__(self, *args: Any, inviter: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(Role.PARTNER_SELLER.value, Role.PARTNER_SELLER.label)]
         if inviter is not None and inviter.is_brand_user:
@@ -75,12 +79,13 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, email: str = "", **kwargs):
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
         self.email = email
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))

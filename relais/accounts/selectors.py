@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
 
 from relais.accounts.models import Invitation, Role, User
 from relais.accounts.services import invitation_token_hash
-
-if TYPE_CHECKING:
-    from relais.network.models import PartnerCompany
+from relais.network.models import PartnerCompany
 
 
-def invitation_get_by_token(*, token: str) -> Invitation | None:
+def invitation_find_by_token(*, token: str) -> Invitation | None:
+    """The invitation a link's token stands for, or None (whether it can still be accepted is not checked)."""
     return (
         Invitation.objects.select_related("partner", "brand", "invited_by")
         .filter(token_hash=invitation_token_hash(token))
@@ -21,7 +18,7 @@ def invitation_get_by_token(*, token: str) -> Invitation | None:
     )
 
 
-def invitation_get_for_user(*, user: User, invitation_id: int) -> Invitation | None:
+def invitation_find_for_user(*, user: User, invitation_id: int) -> Invitation | None:
     """An invitation ``user`` manages: brand staff any of their brand's, partner admins their company's."""
     if not user.is_authenticated or user.brand_id is None:
         return None
@@ -34,16 +31,18 @@ def invitation_get_for_user(*, user: User, invitation_id: int) -> Invitation | N
 
 
 def invitations_pending_for_partner(*, partner: PartnerCompany) -> QuerySet[Invitation]:
+    """The partner's invitations not accepted yet (expired ones included: they can be resent)."""
     return Invitation.objects.filter(
         brand_id=partner.brand_id, partner=partner, accepted_at__isnull=True
     ).select_related("invited_by")
 
 
 def users_of_partner(*, partner: PartnerCompany) -> QuerySet[User]:
+    """The partner company's users (active or not), by name."""
     return User.objects.filter(brand_id=partner.brand_id, partner=partner).order_by("last_name", "email")
 
 
-def partner_user_get_for_manager(*, by: User, user_id: int) -> User | None:
+def partner_user_find_for_manager(*, by: User, user_id: int) -> User | None:
     """A partner user ``by`` may manage: brand staff any of their brand's, partner admins their company's."""
     if not by.is_authenticated or by.brand_id is None:
         return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -23,9 +22,7 @@ from django.utils.translation import gettext as _
 from relais.accounts.models import BRAND_ROLES, PARTNER_ROLES, Invitation, Role, User
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
-
-if TYPE_CHECKING:
-    from relais.network.models import PartnerCompany
+from relais.network.models import PartnerCompany
 
 
 @transaction.atomic
@@ -35,7 +32,7 @@ def user_create(
     role: str,
     password: str | None = None,
     brand: Brand | None = None,
-    partner=None,
+    partner: PartnerCompany | None = None,
     first_name: str = "",
     last_name: str = "",
 ) -> User:

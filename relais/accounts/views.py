@@ -22,7 +22,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = LoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        login(request, form.user)
+        user = form.user
+        assert user is not None  # a valid login form authenticated its user
+        login(request, user)
         next_url = request.POST.get("next") or request.GET.get("next")
         response = redirect(
             next_url
@@ -30,9 +32,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())
             else "home"
         )
-        if form.user.preferred_language:
-            translation.activate(form.user.preferred_language)
-            response.set_cookie("django_language", form.user.preferred_language, samesite="Lax")
+        if user.preferred_language:
+            translation.activate(user.preferred_language)
+            response.set_cookie("django_language", user.preferred_language, samesite="Lax")
         return response
     status = (
         429 if form.errors and any(e.code == "throttled" for e in form.non_field_errors().as_data()) else 200
@@ -93,7 +95,7 @@ def invitation_create_view(request: AuthedRequest, partner_id: int) -> HttpRespo
 @login_required
 @require_POST
 def invitation_resend_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    invitation = selectors.invitation_get_for_user(user=request.user, invitation_id=pk)
+    invitation = selectors.invitation_find_for_user(user=request.user, invitation_id=pk)
     if invitation is None or invitation.partner_id is None:
         raise Http404
     try:
@@ -108,7 +110,7 @@ def invitation_resend_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_revoke_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    invitation = selectors.invitation_get_for_user(user=request.user, invitation_id=pk)
+    invitation = selectors.invitation_find_for_user(user=request.user, invitation_id=pk)
     if invitation is None or invitation.partner_id is None:
         raise Http404
     partner_id = invitation.partner_id
@@ -127,7 +129,7 @@ def invitation_revoke_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_set_active_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """Switch a partner user's access off or back on (POST ``is_active`` = "true"/"false")."""
-    target = selectors.partner_user_get_for_manager(by=request.user, user_id=pk)
+    target = selectors.partner_user_find_for_manager(by=request.user, user_id=pk)
     if target is None or target.partner_id is None:
         raise Http404
     is_active = request.POST.get("is_active") == "true"
@@ -145,7 +147,7 @@ def user_set_active_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitee lands on from the e-mail: choose a name and password, then straight in."""
-    invitation = selectors.invitation_get_by_token(token=token)
+    invitation = selectors.invitation_find_by_token(token=token)
     try:
         services.invitation_check(invitation)
     except ApplicationError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -12,9 +12,7 @@ from ninja.security import HttpBearer
 
 from relais.api.models import ApiKey
 from relais.api.services import KEY_PREFIX, api_key_hash
-
-if TYPE_CHECKING:
-    from relais.network.models import PartnerCompany
+from relais.network.models import PartnerCompany
 
 # last_used_at is written at most this often per key, so a busy integration does not write on every call.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

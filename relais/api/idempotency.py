@@ -31,7 +31,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -40,9 +40,7 @@ from django.utils.translation import gettext as _
 
 from relais.api.models import IdempotencyRecord
 from relais.core.errors import ApplicationError
-
-if TYPE_CHECKING:
-    from relais.network.models import PartnerCompany
+from relais.network.models import PartnerCompany
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 # A reservation without a response after this long belongs to a request whose process died: longer than any

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
 from django.http import Http404
 
 from relais.api.models import ApiKey
-
-if TYPE_CHECKING:
-    from relais.network.models import PartnerCompany
+from relais.network.models import PartnerCompany
 
 
 def api_key_list(*, partner: PartnerCompany) -> QuerySet[ApiKey]:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relais.accounts.models import User
 from relais.api.models import ApiKey
 from relais.core.errors import ApplicationError
-
-if TYPE_CHECKING:
-    from relais.accounts.models import User
-    from relais.network.models import PartnerCompany
+from relais.network.models import PartnerCompany
 
 KEY_PREFIX = "rk"
 

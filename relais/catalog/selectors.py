@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from relais.catalog.models import Product
 from relais.core.models import Brand
@@ -36,8 +37,12 @@ def product_list(*, brand: Brand, filters: Mapping[str, Any] | None = None) -> Q
     return qs.order_by("family", "name", "pk")
 
 
-def product_get(*, brand: Brand, product_id: int) -> Product | None:
-    return Product.objects.filter(brand=brand, pk=product_id).first()
+def product_get(*, brand: Brand, product_id: int) -> Product:
+    """One of the brand's products; another brand's product is a 404."""
+    product = Product.objects.filter(brand=brand, pk=product_id).first()
+    if product is None:
+        raise Http404
+    return product
 
 
 def product_families(*, brand: Brand) -> list[str]:

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from relais.accounts.access import access_brand_staff
@@ -39,6 +39,4 @@ def product_list(request: AuthedRequest) -> HttpResponse:
 def product_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     brand = access_brand_staff(request.user)
     product = selectors.product_get(brand=brand, product_id=pk)
-    if product is None:
-        raise Http404
     return render(request, "catalog/product_detail.html", {"product": product})

@@ -102,7 +102,9 @@ def test_bad_rows_are_reported_with_file_row_numbers_and_good_rows_load(brand):
 
     result = report.as_dict()
     assert (result["created"], result["rejected"]) == (1, 5)
-    assert [(e["row"], e["field"]) for e in result["errors"]] == [
+    errors = result["errors"]
+    assert isinstance(errors, list)
+    assert [(e["row"], e["field"]) for e in errors] == [
         (3, "gtin"),
         (4, "gtin"),
         (5, "currency"),
@@ -111,7 +113,7 @@ def test_bad_rows_are_reported_with_file_row_numbers_and_good_rows_load(brand):
         (7, "gtin"),
         (8, "list_price"),
     ]
-    messages = {(e["row"], e["field"]): e["message"] for e in result["errors"]}
+    messages = {(e["row"], e["field"]): e["message"] for e in errors}
     assert "scientific notation" in messages[(3, "gtin")]
     assert "check digit" in messages[(4, "gtin")]
     assert "row 2" in messages[(7, "gtin")]
