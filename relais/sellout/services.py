@@ -433,7 +433,7 @@ def sellout_import_retry(*, sellout_import: SelloutImport) -> ImportRequest:
     job is queued by ``relais.followups.declarations.sellout_import_retry``.
     """
     sellout_import = SelloutImport.objects.select_for_update().get(pk=sellout_import.pk)
-    previous = Job.objects.filter(pk=sellout_import.job_id).first()
+    previous = Job.objects.filter(pk=sellout_import.job_id).first() if sellout_import.job_id else None
     failed = sellout_import.status == SelloutImport.Status.FAILED or (
         sellout_import.status == SelloutImport.Status.RUNNING
         and previous is not None

@@ -108,7 +108,7 @@ def _line_form(
     declaration: Declaration, data: Any = None, *, previous: dict[str, object] | None = None
 ) -> LineForm:
     """A fresh line form; the date and channel of the previous line are kept for the next (fast entry)."""
-    initial = {"sale_date": declaration.period_end.isoformat(), "channel": "in_store"}
+    initial: dict[str, object] = {"sale_date": declaration.period_end.isoformat(), "channel": "in_store"}
     if previous:
         initial.update({k: previous[k] for k in ("sale_date", "channel") if previous.get(k)})
     return LineForm(data, initial=initial, prefix="line")

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -14,7 +15,7 @@ from relais.network.tests.factories import PartnerFactory
 from relais.sellout.models import Declaration, DeclarationLine, Source
 from relais.sellout.services import declaration_create, declaration_lines_add, declaration_submit
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def declare(partner, rows, *, source=Source.FORM, month=10, submit=True):
@@ -95,6 +96,7 @@ def test_brand_detail_shows_lines_and_review_approves_and_rejects(channel_manage
 def test_reviewing_a_line_twice_is_refused_with_a_message(channel_manager, flagged_declaration):
     client = login_client(channel_manager)
     line = DeclarationLine.objects.filter(status=DeclarationLine.Status.FLAGGED).first()
+    assert line is not None
     url = reverse("sellout:brand_line_review", args=[line.pk])
     client.post(url, {"decision": "approve"}, **HTMX)
     again = client.post(url, {"decision": "reject"}, **HTMX)
@@ -108,6 +110,7 @@ def test_other_brands_staff_and_partners_cannot_review(flagged_declaration, part
     from relais.accounts.tests.factories import UserFactory
 
     line = DeclarationLine.objects.filter(status=DeclarationLine.Status.FLAGGED).first()
+    assert line is not None
     url = reverse("sellout:brand_line_review", args=[line.pk])
     outsider = UserFactory(role=Role.BRAND_ADMIN, brand=BrandFactory(slug="globex2"))
     assert login_client(outsider).post(url, {"decision": "approve"}).status_code == 404
@@ -120,6 +123,11 @@ def test_other_brands_staff_and_partners_cannot_review(flagged_declaration, part
     assert login_client(partner_admin).post(url, {"decision": "approve"}).status_code == 403
     line.refresh_from_db()
     assert line.status == DeclarationLine.Status.FLAGGED
+
+
+def streamed(response: Any) -> bytes:
+    """The body of a streamed response (the test client's type does not say it streams)."""
+    return b"".join(response.streaming_content)
 
 
 def formula_declaration(partner, drill):
@@ -152,7 +160,7 @@ def test_csv_export_neutralises_formulas(channel_manager, partner, drill):
     response = login_client(channel_manager).get(reverse("sellout:brand_lines_export", args=["csv"]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="sellout-lines-')
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    text = streamed(response).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["invoice_ref"] for r in rows] == ['\'=HYPERLINK("http://evil")', "'-2+3"]
     assert rows[0]["customer_segment"] == "'+cmd" and rows[0]["feedback"] == "'@SUM(A1)"
@@ -182,7 +190,7 @@ def test_export_follows_the_filters_and_the_brand(channel_manager, partner, othe
     response = login_client(channel_manager).get(
         reverse("sellout:brand_lines_export", args=["csv"]), {"partner": other_partner.pk}
     )
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(streamed(response).decode("utf-8-sig"))))
     assert [(r["partner_code"], r["quantity"]) for r in rows] == [(other_partner.code, "5")]
 
 

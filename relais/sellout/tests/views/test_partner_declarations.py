@@ -1,6 +1,7 @@
 """Partner pages: my declarations, the web form with htmx line entry, submit, product autocomplete."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from relais.catalog.tests.factories import ProductFactory
 from relais.sellout.models import Declaration, DeclarationLine, Source
 from relais.sellout.services import declaration_create
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

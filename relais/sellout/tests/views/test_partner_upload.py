@@ -58,7 +58,7 @@ def test_upload_proposes_a_mapping_then_imports_and_shows_the_outcome(
     assert confirmed["Location"] == reverse("sellout:import_detail", args=[sellout_import.pk])
     sellout_import.refresh_from_db()
     assert sellout_import.status == SelloutImport.Status.DONE
-    assert sellout_import.job.status == Job.Status.SUCCEEDED
+    assert sellout_import.job is not None and sellout_import.job.status == Job.Status.SUCCEEDED
     result = client.get(confirmed["Location"])
     assert result.status_code == 200
     body = result.content.decode()
