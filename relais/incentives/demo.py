@@ -1,5 +1,5 @@
 """Demo data for incentives: a closed and a running challenge scored on the demo sell-out, objectives, a rewards
-catalogue and a few orders. Called by ``relais.core.demo`` after the sell-out demo (``load(brand=, rng=)``).
+catalogue and a few orders. Called by ``relais.demo`` after the sell-out demo (``load(brand=, rng=)``).
 
 Everything goes through the services, so the demo ledger obeys the same rules as real use.
 """

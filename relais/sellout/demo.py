@@ -4,7 +4,7 @@ Most partners declare every month (a few skip months, some never declare); web-o
 mostly online; about 2 % of lines are returns, a handful are priced far from the list price (flagged for
 review), and some carry customer feedback in French or English. Each month's lines go through
 ``declaration_lines_add`` (vectorised checks, dedup key, bulk write), then the declaration is submitted,
-except the current month which stays a draft for some partners. Called by ``relais.core.demo``.
+except the current month which stays a draft for some partners. Called by ``relais.demo``.
 """
 
 from __future__ import annotations
@@ -110,7 +110,8 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
                 counts["drafts"] += 1
                 continue
             if result.accepted + result.flagged:
-                # The demo loaders score and rebuild the rollups once, at the end (incentives, insights).
+                # The domain's submit enqueues no follow-up (the doors go through relais.followups): the
+                # demo scores and builds the rollups once, at the end (incentives, insights).
                 declaration_submit(declaration=declaration)
     return counts
 

@@ -1,20 +1,32 @@
 """The demo network: loads, is idempotent, every identifier is valid, every demo login reaches its home."""
 
-import sys
-import types
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
+from relais import demo
 from relais.accounts.models import Role, User
 from relais.catalog.models import Product
-from relais.core import demo
 from relais.core.models import Brand
 from relais.core.validators import normalise_gtin, validate_gln, validate_siret, validate_vat
+from relais.incentives import demo as incentives_demo
+from relais.insights import demo as insights_demo
 from relais.network.models import PartnerCompany, Segment, Site
+from relais.sellout import demo as sellout_demo
+
+DOMAIN_DEMOS = {
+    "relais.sellout.demo": sellout_demo,
+    "relais.incentives.demo": incentives_demo,
+    "relais.insights.demo": insights_demo,
+}
 
 
 @pytest.mark.django_db
@@ -71,7 +83,7 @@ def test_the_demo_network_is_realistic_and_every_identifier_valid():
     assert 18 <= len(distributors) <= 22
     children = {d.pk: sum(1 for p in partners if p.parent_id == d.pk) for d in distributors}
     assert all(n >= 2 for n in children.values())
-    assert all(p.parent.country == p.country for p in partners if p.parent_id)
+    assert all(p.parent is not None and p.parent.country == p.country for p in partners if p.parent_id)
     assert len({p.name for p in partners}) == len(partners)
     for partner in partners:
         assert partner.region and partner.city
@@ -81,7 +93,8 @@ def test_the_demo_network_is_realistic_and_every_identifier_valid():
             assert validate_vat(partner.vat_number) == partner.vat_number
     assert any(p.potential is None for p in partners) and any(p.potential_tier == "high" for p in partners)
     for product in Product.objects.filter(brand=lumen):
-        assert normalise_gtin(product.gtin) == product.gtin and product.list_price > 0
+        assert normalise_gtin(product.gtin) == product.gtin
+        assert product.list_price is not None and product.list_price > 0
     assert len({p.family for p in Product.objects.filter(brand=lumen)}) == 8
     glns = [s.gln for s in Site.objects.filter(brand=lumen) if s.gln]
     assert glns and all(validate_gln(g) == g for g in glns)
@@ -90,11 +103,19 @@ def test_the_demo_network_is_realistic_and_every_identifier_valid():
     assert segments["Distributeurs"] == len(distributors)
     assert all(n > 0 for n in segments.values())
     martin = User.objects.get(email="owner@martin.demo").partner
+    assert martin is not None
     assert martin.name == "Quincaillerie Martin" and martin.brand == lumen
-    assert User.objects.get(email="admin@boreal.demo").brand.slug == "boreal"
+    boreal_admin = User.objects.get(email="admin@boreal.demo")
+    assert boreal_admin.brand is not None and boreal_admin.brand.slug == "boreal"
 
 
-def _network_snapshot(seed: int) -> list[tuple]:
+def _no_domain_demos(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the network, catalogue and users: the domains above them load nothing."""
+    for module in DOMAIN_DEMOS.values():
+        monkeypatch.setattr(module, "load", lambda *, brand, rng: {})
+
+
+def _network_snapshot(seed: int) -> list[tuple[Any, ...]]:
     """Load the demo in a savepoint, read the network, roll back."""
     with transaction.atomic():
         demo.demo_load(seed=seed)
@@ -109,7 +130,7 @@ def _network_snapshot(seed: int) -> list[tuple]:
 
 @pytest.mark.django_db
 def test_the_demo_is_deterministic(monkeypatch):
-    monkeypatch.setattr(demo, "EXTENSIONS", ())
+    _no_domain_demos(monkeypatch)
     first = _network_snapshot(7)
     assert not Brand.objects.exists()
     assert _network_snapshot(7) == first
@@ -118,21 +139,35 @@ def test_the_demo_is_deterministic(monkeypatch):
 
 @pytest.mark.django_db
 def test_other_domains_demo_loaders_are_called_in_order(monkeypatch):
-    calls = []
-    for name in demo.EXTENSIONS:
-        module = types.ModuleType(name)
-        module.load = lambda *, brand, rng, _name=name: calls.append((_name, brand.slug, rng.random()))
-        monkeypatch.setitem(sys.modules, name, module)
+    calls: list[tuple[str, str, float]] = []
+    for name, module in DOMAIN_DEMOS.items():
 
-    demo.demo_load()
+        def load(*, brand: Brand, rng: random.Random, _name: str = name) -> Mapping[str, int]:
+            calls.append((_name, brand.slug, rng.random()))
+            return {}
+
+        monkeypatch.setattr(module, "load", load)
+
+    result = demo.demo_load()
 
     assert [c[0] for c in calls] == ["relais.sellout.demo", "relais.incentives.demo", "relais.insights.demo"]
     assert {c[1] for c in calls} == {"lumen"}
+    assert result.extensions == [c[0] for c in calls]
+    assert len({c[2] for c in calls}) == 3  # each domain draws from its own seeded generator
 
 
-def test_only_the_missing_demo_module_itself_is_skipped(tmp_path, monkeypatch):
-    assert demo._extension("relais.core.no_such_demo") is None
-    (tmp_path / "broken_demo_xyz.py").write_text("import no_such_dependency_xyz\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+@pytest.mark.django_db
+def test_a_failing_domain_loader_leaves_no_half_demo(monkeypatch):
+    # The loaders are imported explicitly (no optional module is skipped any more): any error in one of
+    # them fails the whole load, which rolls back.
+    _no_domain_demos(monkeypatch)
+
+    def broken(*, brand: Brand, rng: random.Random) -> Mapping[str, int]:
+        raise ModuleNotFoundError("no_such_dependency_xyz")
+
+    monkeypatch.setattr(incentives_demo, "load", broken)
     with pytest.raises(ModuleNotFoundError):
-        demo._extension("broken_demo_xyz")
+        demo.demo_load()
+    assert not Brand.objects.exists()
+    assert not PartnerCompany.objects.exists()
+    assert not User.objects.exists()

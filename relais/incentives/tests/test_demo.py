@@ -1,6 +1,6 @@
 import pytest
 
-from relais.core.demo import demo_load
+from relais.demo import demo_load
 from relais.incentives.models import Challenge, PointsAccount, RedemptionOrder, Reward
 from relais.incentives.tests.conftest import assert_ledger_consistent
 

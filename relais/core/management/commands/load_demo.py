@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from relais.core.demo import SEED, demo_load, logins_table
 from relais.core.jobs import job_wait_idle
+from relais.demo import SEED, demo_load, logins_table
 
 
 class Command(BaseCommand):
