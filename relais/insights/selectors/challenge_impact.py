@@ -11,11 +11,11 @@ from django.db.models import Q, Sum
 
 from relais.core.models import Brand
 from relais.incentives.models import Challenge
-from relais.incentives.services import period_bounds
+from relais.incentives.rules import challenge_eligible_partners
 from relais.insights.models import SelloutRollup
 from relais.insights.periods import months_covering
 from relais.insights.selectors.common import cents_to_amount
-from relais.network.models import PartnerCompany, SegmentMembership
+from relais.network.models import PartnerCompany
 
 
 def _group_figures(*, brand: Brand, partner_ids: set[int], months: list[dt.date]) -> dict[str, int]:
@@ -34,15 +34,10 @@ def _growth(now: int, before: int) -> Decimal | None:
     return ((Decimal(now) - before) * 100 / before).quantize(Decimal("0.1")) if before else None
 
 
-def _participants(*, challenge: Challenge, active: set[int]) -> set[int]:
-    """The ``active`` partners eligible at some point of the challenge period."""
-    if not challenge.segments.exists():
-        return active
-    start, end = period_bounds(challenge.period_start, challenge.period_end)
-    return active & set(
-        SegmentMembership.objects.filter(segment__in=challenge.segments.all(), valid_from__lt=end)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
-        .values_list("partner_id", flat=True)
+def _participants(*, challenge: Challenge) -> set[int]:
+    """The brand's active partners that take part in the challenge (incentives' own eligibility rule)."""
+    return set(
+        challenge_eligible_partners(challenge=challenge).filter(is_active=True).values_list("pk", flat=True)
     )
 
 
@@ -75,7 +70,7 @@ def challenge_impact(*, challenge: Challenge) -> dict[str, Any]:
     brand = challenge.brand
     months = months_covering(challenge.period_start, challenge.period_end)
     active = set(PartnerCompany.objects.filter(brand=brand, is_active=True).values_list("pk", flat=True))
-    participants = _participants(challenge=challenge, active=active)
+    participants = _participants(challenge=challenge)
     groups = {"participants": participants, "others": active - participants}
     out: dict[str, Any] = {
         "months": months,
