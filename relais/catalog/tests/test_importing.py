@@ -5,11 +5,14 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from relais.catalog.importing import catalog_import, catalog_import_file
 from relais.catalog.models import Product
 from relais.catalog.tests.factories import ProductFactory, gtin14
 from relais.core.errors import ApplicationError
+from relais.core.tabular import table_read
 
 G1, G2, G3, G4 = (gtin14(n) for n in (1, 2, 3, 4))
 
@@ -147,7 +150,6 @@ def test_a_crash_mid_way_leaves_nothing(brand, monkeypatch):
 
     # New products are created first; the crash comes while updating the changed ones.
     monkeypatch.setattr(manager, "bulk_update", crash)
-    from relais.core.tabular import table_read
 
     with pytest.raises(RuntimeError):
         catalog_import(brand=brand, table=table_read(content=french_csv(), filename="c.csv"))
@@ -162,9 +164,6 @@ def _catalog_csv(n: int, *, name: str) -> bytes:
 
 
 def test_queries_are_bulk_not_one_per_row(brand, other_brand):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     counts = []
     for target, n in ((brand, 20), (other_brand, 300)):
         with CaptureQueriesContext(connection) as created:

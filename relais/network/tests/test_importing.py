@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from stdnum import luhn
 
 from relais.core.errors import ApplicationError
@@ -220,9 +222,6 @@ def _network_csv(n: int, *, suffix: str) -> bytes:
 
 
 def test_queries_are_bulk_not_one_per_row(brand, other_brand):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     counts = []
     for target, n in ((brand, 20), (other_brand, 300)):
         with CaptureQueriesContext(connection) as created:

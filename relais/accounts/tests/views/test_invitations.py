@@ -9,6 +9,7 @@ from django.utils import timezone
 from conftest import login_client
 from relais.accounts.models import Invitation, Role, User
 from relais.accounts.services import invitation_create
+from relais.accounts.tests.factories import PASSWORD
 from relais.accounts.tests.services.test_invitation_create import accept_link
 
 pytestmark = pytest.mark.django_db
@@ -149,8 +150,6 @@ def test_invitation_mail_and_login_page_in_french(brand_admin, partner, django_c
 
 
 def test_partner_admin_deactivates_a_seller_who_then_cannot_log_in(partner_admin, partner_seller):
-    from relais.accounts.tests.factories import PASSWORD
-
     client = login_client(partner_admin)
     html = client.get(reverse("network:portal_home")).content.decode()
     assert reverse("accounts:user_set_active", args=[partner_seller.pk]) in html

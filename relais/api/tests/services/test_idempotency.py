@@ -3,7 +3,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from relais.api.idempotency import IdempotencyConflict, idempotency_records_purge, idempotent_call
+from relais.api.idempotency import (
+    IDEMPOTENCY_LEASE,
+    IdempotencyConflict,
+    idempotency_records_purge,
+    idempotent_call,
+)
 from relais.api.models import IdempotencyRecord
 
 
@@ -98,8 +103,6 @@ def test_using_a_key_forgets_the_partners_expired_keys(partner, other_partner):
 
 
 def test_a_reservation_abandoned_by_a_dead_process_is_taken_over_after_the_lease(partner):
-    from relais.api.idempotency import IDEMPOTENCY_LEASE
-
     # The process serving the first request died after reserving the key: no response was stored.
     IdempotencyRecord.objects.create(brand=partner.brand, partner=partner, key="k1", request_hash="h1")
     IdempotencyRecord.objects.update(created_at=timezone.now() - IDEMPOTENCY_LEASE - timedelta(seconds=1))

@@ -1,7 +1,9 @@
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from relais.catalog.models import Product
@@ -45,10 +47,6 @@ def test_import_catalog_human_output_and_errors(brand, tmp_path):
 
 
 def test_the_example_files_in_the_docs_import_cleanly(brand):
-    from pathlib import Path
-
-    from django.conf import settings
-
     examples = Path(settings.BASE_DIR) / "docs" / "examples"
     for command, name, count in (
         ("import_catalog", "catalogue.csv", 6),

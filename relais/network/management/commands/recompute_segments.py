@@ -4,7 +4,9 @@ follow the sell-out."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from relais.core.models import Brand
 from relais.followups.network import network_refresh
@@ -13,10 +15,10 @@ from relais.followups.network import network_refresh
 class Command(BaseCommand):
     help = "Recompute activity tiers, then the members of every segment (closing and opening stays)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--brand", help="slug of one brand (default: every active brand)")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         brands = Brand.objects.filter(is_active=True)
         if options["brand"]:
             brands = Brand.objects.filter(slug=options["brand"])

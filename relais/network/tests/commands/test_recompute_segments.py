@@ -2,9 +2,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from relais.catalog.tests.factories import ProductFactory
 from relais.network.models import SegmentMembership
 from relais.network.tests.factories import PartnerFactory, SegmentFactory
+from relais.network.tests.test_tiers import _sale
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +34,6 @@ def test_one_brand_only_and_unknown_slug(brand, other_brand):
 
 
 def test_the_nightly_pass_moves_activity_tiers_before_the_segments(brand):
-    from django.utils import timezone
-
-    from relais.catalog.tests.factories import ProductFactory
-    from relais.network.tests.test_tiers import _sale
-
     active = SegmentFactory(brand=brand, rules={"activity_tier": ["high"]})
     product = ProductFactory(brand=brand)
     quiet, busy, steady = (PartnerFactory(brand=brand) for _ in range(3))

@@ -3,7 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from relais.network.models import Segment, SegmentMembership
+from relais.core.errors import ApplicationError
+from relais.network.models import PartnerCompany, Segment, SegmentMembership
 from relais.network.services import segment_memberships_recompute
 from relais.network.tests.factories import PartnerFactory, SegmentFactory
 
@@ -74,8 +75,6 @@ def test_query_count_does_not_grow_with_the_network(brand, django_assert_max_num
     with django_assert_max_num_queries(8):
         segment_memberships_recompute(brand=brand, segment=segment)
     SegmentMembership.objects.filter(segment=segment).update(valid_from=timezone.now() - timedelta(days=1))
-    from relais.network.models import PartnerCompany
-
     PartnerCompany.objects.filter(brand=brand).update(country="BE")
     with django_assert_max_num_queries(8):
         result = segment_memberships_recompute(brand=brand, segment=segment)
@@ -83,8 +82,6 @@ def test_query_count_does_not_grow_with_the_network(brand, django_assert_max_num
 
 
 def test_a_segment_of_another_brand_is_refused(brand, other_brand):
-    from relais.core.errors import ApplicationError
-
     with pytest.raises(ApplicationError):
         segment_memberships_recompute(brand=brand, segment=SegmentFactory(brand=other_brand))
 
@@ -94,7 +91,6 @@ def test_limited_to_some_partners_leaves_the_others_alone(brand):
     edited = PartnerFactory(brand=brand, country="FR")
     untouched = PartnerFactory(brand=brand, country="FR")
     segment_memberships_recompute(brand=brand)
-    from relais.network.models import PartnerCompany
 
     PartnerCompany.objects.update(country="BE")
     result = segment_memberships_recompute(brand=brand, partners=[edited])
