@@ -16,6 +16,7 @@ from django.utils import timezone
 from relais.core.models import Brand
 from relais.insights.models import SelloutCube
 from relais.insights.periods import Period, month_start
+from relais.network import selectors as network_selectors
 from relais.network.models import Segment, SegmentMembership
 
 # A benchmark, a regional ranking or feedback themes are shown to a partner only when built from at least
@@ -65,7 +66,7 @@ def segment_find(*, brand: Brand, segment_id: Any) -> Segment | None:
         pk = int(segment_id)
     except (TypeError, ValueError):
         return None
-    return Segment.objects.filter(brand=brand, pk=pk).first()
+    return network_selectors.segment_find(brand=brand, segment_id=pk)
 
 
 def segment_current_members(segment: Segment) -> QuerySet[SegmentMembership]:
