@@ -272,4 +272,3 @@ def brand_kpis(*, brand: Brand) -> dict[str, Any]:
         "segment_count": Segment.objects.filter(brand=brand).count(),
         "largest_segments": list(Segment.objects.filter(brand=brand).order_by("-member_count", "name")[:5]),
     }
-
