@@ -256,7 +256,7 @@ class PointsEntry(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["account", "status", "expires_at"], name="points_lots_fifo"),
+            models.Index(fields=["account", "status", "expires_at"], name="points_lots_by_expiry"),
             models.Index(fields=["brand", "partner", "-created_at"]),
             models.Index(fields=["brand", "challenge", "kind"]),
             models.Index(fields=["declaration"]),
