@@ -7,6 +7,7 @@ the challenge lock, then the account lock (``relais.incentives.locks``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from relais.incentives import locks
 from relais.incentives.models import Challenge, ChallengeRule, PointsAccount, PointsEntry, RuleKind
 from relais.incentives.rules import (
     REVIEWED,
+    QualityFacts,
     QualityTally,
     challenge_is_partner_eligible,
     line_chunks,
@@ -75,18 +77,67 @@ def score_enqueue(*, declaration: Declaration) -> Job:
     )
 
 
-def _score_chunk(
-    challenge: Challenge,
-    declaration: Declaration,
-    account: PointsAccount,
-    rules: list[ChallengeRule],
-    lines: list[dict[str, Any]],
-    reviewed: bool,
-    seller_id: int | None,
-    expires_at: datetime,
-    result: dict[str, int],
-) -> None:
+@dataclass
+class _Scoring:
+    """One declaration scored in one challenge, under the challenge's and the account's locks."""
+
+    challenge: Challenge
+    declaration: Declaration
+    account: PointsAccount
+    rules: list[ChallengeRule]
+    reviewed: bool
+    seller_id: int | None
+    expires_at: datetime
+    result: dict[str, int] = field(
+        default_factory=lambda: {"posted": 0, "reversed": 0, "cut": 0, "confirmed": 0}
+    )
+
+
+@transaction.atomic
+def _score_for_challenge(challenge: Challenge, declaration: Declaration) -> dict[str, int]:
+    challenge = locks.lock_challenge(challenge.pk)
+    if challenge.status != Challenge.Status.RUNNING or not challenge_is_partner_eligible(
+        challenge=challenge, partner_id=declaration.partner_id
+    ):
+        return {"posted": 0, "reversed": 0, "cut": 0, "confirmed": 0}
+    seller_id = _seller_id(challenge, declaration)
+    scoring = _Scoring(
+        challenge=challenge,
+        declaration=declaration,
+        account=locks.lock_account(
+            brand_id=declaration.brand_id, partner_id=declaration.partner_id, user_id=seller_id
+        ),
+        rules=list(challenge.rules.filter(is_current=True)),
+        reviewed=declaration.status in REVIEWED,
+        seller_id=seller_id,
+        expires_at=timezone.now() + timedelta(days=challenge.points_validity_days),
+    )
+    tally = QualityTally()
+    # Lines are scored a chunk at a time, so a declaration of a million lines holds a few thousand in memory.
+    for lines in line_chunks(declaration, start=challenge.period_start, end=challenge.period_end):
+        tally.add(lines)
+        _score_chunk(scoring, lines)
+    if scoring.reviewed:
+        _quality_bonus_post(scoring, tally.facts(declaration))
+    return scoring.result
+
+
+def _seller_id(challenge: Challenge, declaration: Declaration) -> int | None:
+    """The seller who earns the points of a seller challenge: the declaration's author, if a seller of it."""
+    if challenge.beneficiary != Challenge.Beneficiary.SELLER or not declaration.created_by_id:
+        return None
+    seller = User.objects.filter(pk=declaration.created_by_id, partner_id=declaration.partner_id).first()
+    return seller.pk if seller is not None and seller.role == Role.PARTNER_SELLER else None
+
+
+def _score_chunk(scoring: _Scoring, lines: list[dict[str, Any]]) -> None:
     """Reverse, post and confirm the points of one chunk of lines (the caller holds the locks)."""
+    challenge, declaration, account, result = (
+        scoring.challenge,
+        scoring.declaration,
+        scoring.account,
+        scoring.result,
+    )
     ids = [line["id"] for line in lines]
     existing_keys = set(
         PointsEntry.objects.filter(
@@ -106,6 +157,35 @@ def _score_chunk(
         challenge.refresh_from_db()
 
     # 2. New points for lines not yet scored.
+    new_entries, cut = _new_entries(scoring, lines, existing_keys)
+    if new_entries:
+        PointsEntry.objects.bulk_create(new_entries, batch_size=500)
+        total = sum(e.amount for e in new_entries)
+        account.balance += total
+        account.provisional += sum(e.amount for e in new_entries if e.status == EntryStatus.PROVISIONAL)
+        account.save(update_fields=["balance", "provisional", "updated_at"])
+        result["posted"] += total
+        challenge_points_move(challenge, declaration.partner_id, total, cut=cut)
+    elif cut:
+        challenge_points_move(challenge, declaration.partner_id, 0, cut=cut)
+    result["cut"] += cut
+
+    if scoring.reviewed:
+        # 3. Accepted lines can no longer be rejected: their points are confirmed.
+        accepted_ids = [line["id"] for line in lines if line["status"] == DeclarationLine.Status.ACCEPTED]
+        result["confirmed"] += points_confirm_locked(
+            account,
+            PointsEntry.objects.filter(
+                challenge=challenge, declaration=declaration, line_id__in=accepted_ids
+            ),
+        )
+
+
+def _new_entries(
+    scoring: _Scoring, lines: list[dict[str, Any]], existing_keys: set[str]
+) -> tuple[list[PointsEntry], int]:
+    """The earn entries of the lines not scored yet, within what is left of the budget; and the points cut."""
+    challenge, declaration = scoring.challenge, scoring.declaration
     new_entries: list[PointsEntry] = []
     budget_left = challenge.budget_left
     cut = 0
@@ -114,10 +194,10 @@ def _score_chunk(
             continue
         status = (
             EntryStatus.CONFIRMED
-            if reviewed and line["status"] == DeclarationLine.Status.ACCEPTED
+            if scoring.reviewed and line["status"] == DeclarationLine.Status.ACCEPTED
             else EntryStatus.PROVISIONAL
         )
-        for award in score_line(rules, line):
+        for award in score_line(scoring.rules, line):
             key = f"earn:c{challenge.pk}:r{award.rule.key}:l{line['id']}"
             if key in existing_keys:
                 continue
@@ -142,9 +222,9 @@ def _score_chunk(
             new_entries.append(
                 PointsEntry(
                     brand_id=declaration.brand_id,
-                    account=account,
+                    account=scoring.account,
                     partner_id=declaration.partner_id,
-                    user_id=seller_id,
+                    user_id=scoring.seller_id,
                     challenge=challenge,
                     rule=award.rule,
                     declaration=declaration,
@@ -155,82 +235,36 @@ def _score_chunk(
                     reason=reason[:300],
                     idempotency_key=key,
                     status=status,
-                    expires_at=expires_at,
+                    expires_at=scoring.expires_at,
                 )
             )
-    if new_entries:
-        PointsEntry.objects.bulk_create(new_entries, batch_size=500)
-        total = sum(e.amount for e in new_entries)
-        account.balance += total
-        account.provisional += sum(e.amount for e in new_entries if e.status == EntryStatus.PROVISIONAL)
-        account.save(update_fields=["balance", "provisional", "updated_at"])
-        result["posted"] += total
-        challenge_points_move(challenge, declaration.partner_id, total, cut=cut)
-    elif cut:
-        challenge_points_move(challenge, declaration.partner_id, 0, cut=cut)
-    result["cut"] += cut
+    return new_entries, cut
 
-    if reviewed:
-        # 3. Accepted lines can no longer be rejected: their points are confirmed.
-        accepted_ids = [line["id"] for line in lines if line["status"] == DeclarationLine.Status.ACCEPTED]
-        result["confirmed"] += points_confirm_locked(
-            account,
-            PointsEntry.objects.filter(
-                challenge=challenge, declaration=declaration, line_id__in=accepted_ids
-            ),
+
+def _quality_bonus_post(scoring: _Scoring, facts: QualityFacts) -> None:
+    """The quality bonus of a reviewed declaration, once per declaration and quality rule."""
+    challenge, declaration = scoring.challenge, scoring.declaration
+    for rule in scoring.rules:
+        if rule.kind != RuleKind.QUALITY_BONUS:
+            continue
+        key = f"quality:c{challenge.pk}:r{rule.key}:d{declaration.pk}"
+        if PointsEntry.objects.filter(brand_id=declaration.brand_id, idempotency_key=key).exists():
+            continue
+        points, met = quality_points(rule, facts)
+        if points <= 0:
+            continue
+        bonus = points_credit(
+            brand=declaration.brand,
+            partner=declaration.partner,
+            user=scoring.account.user,
+            amount=points,
+            kind=Kind.EARN,
+            reason=_("Declaration quality bonus (%(met)s)") % {"met": ", ".join(met)},
+            idempotency_key=key,
+            challenge=challenge,
+            rule=rule,
+            declaration=declaration,
+            expires_at=scoring.expires_at,
         )
-
-
-@transaction.atomic
-def _score_for_challenge(challenge: Challenge, declaration: Declaration) -> dict[str, int]:
-    challenge = locks.lock_challenge(challenge.pk)
-    result = {"posted": 0, "reversed": 0, "cut": 0, "confirmed": 0}
-    if challenge.status != Challenge.Status.RUNNING:
-        return result
-    if not challenge_is_partner_eligible(challenge=challenge, partner_id=declaration.partner_id):
-        return result
-    seller_id = None
-    if challenge.beneficiary == Challenge.Beneficiary.SELLER and declaration.created_by_id:
-        seller = User.objects.filter(pk=declaration.created_by_id, partner_id=declaration.partner_id).first()
-        if seller is not None and seller.role == Role.PARTNER_SELLER:
-            seller_id = seller.pk
-    account = locks.lock_account(
-        brand_id=declaration.brand_id, partner_id=declaration.partner_id, user_id=seller_id
-    )
-    reviewed = declaration.status in REVIEWED
-    rules = list(challenge.rules.filter(is_current=True))
-    expires_at = timezone.now() + timedelta(days=challenge.points_validity_days)
-    tally = QualityTally()
-    # Lines are scored a chunk at a time, so a declaration of a million lines holds a few thousand in memory.
-    for lines in line_chunks(declaration, start=challenge.period_start, end=challenge.period_end):
-        tally.add(lines)
-        _score_chunk(challenge, declaration, account, rules, lines, reviewed, seller_id, expires_at, result)
-
-    if reviewed:
-        # 4. The quality bonus, once per declaration and quality rule.
-        facts = tally.facts(declaration)
-        for rule in rules:
-            if rule.kind != RuleKind.QUALITY_BONUS:
-                continue
-            key = f"quality:c{challenge.pk}:r{rule.key}:d{declaration.pk}"
-            if PointsEntry.objects.filter(brand_id=declaration.brand_id, idempotency_key=key).exists():
-                continue
-            points, met = quality_points(rule, facts)
-            if points <= 0:
-                continue
-            bonus = points_credit(
-                brand=declaration.brand,
-                partner=declaration.partner,
-                user=account.user,
-                amount=points,
-                kind=Kind.EARN,
-                reason=_("Declaration quality bonus (%(met)s)") % {"met": ", ".join(met)},
-                idempotency_key=key,
-                challenge=challenge,
-                rule=rule,
-                declaration=declaration,
-                expires_at=expires_at,
-            )
-            if bonus is not None:
-                result["posted"] += bonus.amount
-    return result
+        if bonus is not None:
+            scoring.result["posted"] += bonus.amount
