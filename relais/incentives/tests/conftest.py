@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from relais.incentives.models import PointsAccount
 from relais.incentives.selectors import ledger_totals
@@ -21,8 +22,6 @@ def check_ledger():
 def pytest_collection_modifyitems(config, items):
     """On SQLite, ``postgres_only`` tests of this app are deselected (their SQLite variants run instead),
     unless the marker was asked for explicitly (``-m postgres_only``): then they run and fail loudly."""
-    from django.conf import settings
-
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
         return
     if "postgres_only" in (config.option.markexpr or ""):

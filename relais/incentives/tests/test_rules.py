@@ -16,8 +16,8 @@ from relais.network.models import SegmentMembership
 from relais.network.tests.factories import PartnerFactory, SegmentFactory
 
 
-def aware(*args: int) -> datetime:
-    return timezone.make_aware(datetime(*args))
+def aware(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return timezone.make_aware(datetime(year, month, day, hour))
 
 
 def test_period_bounds_cover_the_local_days_inclusive():
@@ -73,7 +73,9 @@ def test_the_eligible_partners_filter_agrees_with_the_eligibility_of_each_partne
         "joined_during",
     }
     for partner in partners.values():
-        assert challenge_is_partner_eligible(challenge=challenge, partner_id=partner.pk) == (partner in eligible)
+        assert challenge_is_partner_eligible(challenge=challenge, partner_id=partner.pk) == (
+            partner in eligible
+        )
 
 
 def test_a_seller_earns_on_their_own_account_everyone_else_on_the_company(partner, other_partner):

@@ -1,11 +1,14 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from relais.incentives import services
 from relais.incentives.models import PointsEntry, RuleKind
 from relais.incentives.selectors import backtest_default_period, challenge_backtest
 from relais.incentives.tests.factories import ChallengeFactory, declaration_with_lines
-from relais.network.tests.factories import PartnerFactory
+from relais.network.models import SegmentMembership
+from relais.network.tests.factories import PartnerFactory, SegmentFactory
 from relais.sellout.models import Declaration
 
 
@@ -40,13 +43,6 @@ def test_backtest_costs_the_rules_on_last_year_without_writing(brand):
 
 
 def test_backtest_counts_current_segment_members_without_history_that_far_back(brand):
-    from datetime import datetime
-
-    from django.utils import timezone
-
-    from relais.network.models import SegmentMembership
-    from relais.network.tests.factories import SegmentFactory
-
     segment = SegmentFactory(brand=brand)
     member, outsider = PartnerFactory(brand=brand), PartnerFactory(brand=brand)
     SegmentMembership.objects.create(

@@ -1,3 +1,4 @@
+import random
 from datetime import datetime
 
 from django.db import connection
@@ -6,8 +7,8 @@ from django.utils import timezone
 
 from relais.incentives import services
 from relais.incentives.models import LeaderboardScore
-from relais.incentives.selectors import leaderboard_rank, partner_boards
-from relais.incentives.services import leaderboard_rebuild
+from relais.incentives.selectors import leaderboard_rank, leaderboard_size, partner_boards
+from relais.incentives.services import leaderboard_rebuild, leaderboard_score_add
 from relais.incentives.tests.factories import declaration_with_lines, running_challenge
 from relais.network.models import SegmentMembership
 from relais.network.tests.factories import PartnerFactory, SegmentFactory
@@ -71,9 +72,6 @@ def test_partners_compete_within_their_segment(brand):
 
 def test_rank_from_the_radix_counts_matches_counting_rows(brand):
     """Random score moves (ups, downs, ties, negatives, big jumps): the rank always equals 1 + rows above."""
-    import random
-
-    from relais.incentives.services import leaderboard_rebuild, leaderboard_score_add
 
     rng = random.Random(3)
     challenge = running_challenge(brand, per_unit=1)
@@ -98,8 +96,6 @@ def test_rank_from_the_radix_counts_matches_counting_rows(brand):
 
 
 def test_board_size_comes_from_the_counts(brand):
-    from relais.incentives.selectors import leaderboard_size
-
     challenge = running_challenge(brand, per_unit=1)
     for units in (3, 3, 9):
         services.challenge_score_declaration(

@@ -3,6 +3,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from relais.catalog.tests.factories import ProductFactory
+from relais.core.jobs import job_enqueue
+from relais.core.models import Job
 from relais.incentives import rules, services
 from relais.incentives.models import (
     Challenge,
@@ -14,7 +17,7 @@ from relais.incentives.models import (
 )
 from relais.incentives.tests.factories import ChallengeFactory, declaration_with_lines, running_challenge
 from relais.network.models import SegmentMembership
-from relais.network.tests.factories import SegmentFactory
+from relais.network.tests.factories import PartnerFactory, SegmentFactory
 from relais.sellout.models import Declaration, DeclarationLine
 
 
@@ -242,9 +245,6 @@ def test_lines_outside_the_challenge_period_and_drafts_are_ignored(partner):
 
 
 def test_the_job_handler_scores_a_declaration(partner, django_capture_on_commit_callbacks):
-    from relais.core.jobs import job_enqueue
-    from relais.core.models import Job
-
     running_challenge(partner.brand, per_unit=1)
     declaration = declaration_with_lines(partner, lines=[{"quantity": 5}])
 
@@ -259,8 +259,6 @@ def test_the_job_handler_scores_a_declaration(partner, django_capture_on_commit_
 
 
 def test_a_rule_on_chosen_products_and_a_multiplier_on_one_of_them(partner):
-    from relais.catalog.tests.factories import ProductFactory
-
     hero, sidekick, other = (ProductFactory(brand=partner.brand, family="Tools") for _ in range(3))
     challenge = ChallengeFactory(brand=partner.brand)
     services.challenge_rule_add(
@@ -325,8 +323,6 @@ def _score_twice_with_a_rejection(partner, monkeypatch, chunk):
 
 
 def test_scoring_a_chunk_at_a_time_gives_the_same_ledger(partner, monkeypatch):
-    from relais.network.tests.factories import PartnerFactory
-
     whole = _score_twice_with_a_rejection(partner, monkeypatch, chunk=5000)
 
     for chunk in (1, 2, 3):  # each time another partner and challenge, so the runs do not mix

@@ -1,11 +1,15 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
+from relais.core.errors import ApplicationError
 from relais.incentives import services
 from relais.incentives.models import Objective
 from relais.incentives.selectors import objective_progress
 from relais.incentives.tests.factories import declaration_with_lines
-from relais.network.tests.factories import PartnerFactory
+from relais.network.services import segment_memberships_recompute
+from relais.network.tests.factories import PartnerFactory, SegmentFactory
 from relais.sellout.models import Declaration
 
 
@@ -78,9 +82,6 @@ def test_progress_counts_validated_lines_and_shows_pending(partner):
 
 
 def test_each_partner_gets_its_own_segments_trend(brand):
-    from relais.network.services import segment_memberships_recompute
-    from relais.network.tests.factories import SegmentFactory
-
     growing = PartnerFactory(brand=brand, country="FR")
     shrinking = PartnerFactory(brand=brand, country="BE")
     SegmentFactory(brand=brand, name="France", rules={"country": ["FR"]})
@@ -110,3 +111,22 @@ def test_each_partner_gets_its_own_segments_trend(brand):
     assert proposals[growing.pk]["target"] == Decimal(80)
     assert proposals[shrinking.pk]["trend"] == Decimal("0.750")
     assert proposals[shrinking.pk]["target"] == Decimal(30)
+
+
+def test_import_reads_commas_and_windows_1252_like_every_other_import(partner):
+    content = (
+        "Partner code,Period start,Period end,Metric,Target\n"
+        'R001,2026-01-01,2026-03-31,amount,"12 000,50"\n'
+        "R001,2026-01-01,2026-03-31,units,été\n"
+    ).encode("cp1252")
+
+    result = services.objectives_import_csv(brand=partner.brand, content=content, filename="objectifs.csv")
+
+    assert result["saved"] == 1
+    assert Objective.objects.get(partner=partner).target == Decimal("12000.50")
+    assert result["errors"] == [{"row": 3, "message": "invalid target été"}]
+
+
+def test_import_names_the_missing_columns(partner):
+    with pytest.raises(ApplicationError, match=r"Missing columns: metric, target\."):
+        services.objectives_import_csv(brand=partner.brand, content="partner_code;period_start;period_end\n")

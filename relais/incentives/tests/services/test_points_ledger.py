@@ -1,12 +1,15 @@
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from relais.core.errors import ApplicationError
 from relais.incentives import services
 from relais.incentives.models import LotAllocation, PointsAccount, PointsEntry
 from relais.incentives.tests.factories import credit
+from relais.network.tests.factories import PartnerFactory
 
 
 def account_of(partner):
@@ -24,8 +27,6 @@ def test_credit_is_idempotent_on_its_key(partner, check_ledger):
 
 
 def test_same_key_in_another_brand_is_another_entry(partner, other_brand):
-    from relais.network.tests.factories import PartnerFactory
-
     stranger = PartnerFactory(brand=other_brand)
     credit(partner, 10, key="same")
     credit(stranger, 20, key="same")
@@ -182,12 +183,6 @@ def test_seller_points_live_on_the_seller_account(partner, partner_seller, check
 
 
 def test_expire_points_command_expires_every_brand(partner, other_brand):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from relais.network.tests.factories import PartnerFactory
-
     stranger = PartnerFactory(brand=other_brand)
     yesterday = timezone.now() - timedelta(days=1)
     credit(partner, 10, expires_at=yesterday)

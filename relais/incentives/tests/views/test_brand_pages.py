@@ -8,6 +8,7 @@ from conftest import login_client
 from relais.incentives import services
 from relais.incentives.models import Challenge, ChallengeRule, Objective, PointsEntry, RedemptionOrder, Reward
 from relais.incentives.tests.factories import RewardFactory, credit, declaration_with_lines, running_challenge
+from relais.network.tests.factories import PartnerFactory
 from relais.sellout.models import Declaration
 
 BRAND_PAGES = [
@@ -200,8 +201,6 @@ def test_order_approve_ship_cancel(admin_client_brand, partner):
 
 
 def test_order_of_another_brand_is_404(admin_client_brand, other_brand):
-    from relais.network.tests.factories import PartnerFactory
-
     stranger = PartnerFactory(brand=other_brand)
     credit(stranger, 500)
     order = services.reward_redeem(

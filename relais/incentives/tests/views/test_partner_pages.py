@@ -1,3 +1,6 @@
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
 from conftest import login_client
@@ -101,9 +104,6 @@ def test_portal_home_shows_the_points_section(partner_client, partner):
 def test_my_objectives_show_validated_progress_and_what_is_under_review(
     partner_client, partner, other_partner
 ):
-    from datetime import date
-    from decimal import Decimal
-
     for who in (partner, other_partner):
         services.objective_set(
             brand=partner.brand,
