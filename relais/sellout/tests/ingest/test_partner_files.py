@@ -10,7 +10,12 @@ import pytest
 from django.utils import timezone
 
 from relais.sellout.models import Declaration, DeclarationLine, ImportRowError, SelloutImport
-from relais.sellout.services import rejected_rows_csv
+from relais.sellout.services import (
+    rejected_rows_csv,
+    sellout_import_create,
+    sellout_import_map,
+    sellout_import_propose_mapping,
+)
 from relais.sellout.tests.ingest.helpers import (
     ZERO_EAN,
     ean13,
@@ -285,8 +290,6 @@ def test_same_sales_in_another_layout_add_nothing(partner, products, tmp_path):
 
 @pytest.mark.django_db
 def test_headers_nobody_knows_are_mapped_by_content(partner, products, tmp_path):
-    from relais.sellout.services import sellout_import_create, sellout_import_propose_mapping
-
     path = tmp_path / "export.csv"
     path.write_text(
         "Col1;Col2;Col3;Col4\n"
@@ -303,12 +306,6 @@ def test_headers_nobody_knows_are_mapped_by_content(partner, products, tmp_path)
 
 @pytest.mark.django_db
 def test_saved_mapping_is_reused_for_the_same_layout(partner, products, tmp_path):
-    from relais.sellout.services import (
-        sellout_import_create,
-        sellout_import_map,
-        sellout_import_propose_mapping,
-    )
-
     path = tmp_path / "a.csv"
     path.write_text(f"Réf;Article;Nb;Jour;Valeur\nF1;{ean13(1)};1;03/10/2026;20,00\n", encoding="utf-8")
     first = sellout_import_create(partner=partner, uploaded_file=path)
