@@ -12,6 +12,7 @@ another's), idempotent (when the demo brand exists nothing is written) and one t
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -59,7 +60,10 @@ def _domain_load(
 ) -> str:
     """Run one domain's demo loader on its own seeded draws (named after the module: the numbers stay)."""
     say(f"{name} ...")
-    load(brand=brand, rng=random.Random(f"{seed}-{name}"))
+    started = time.monotonic()
+    counts = load(brand=brand, rng=random.Random(f"{seed}-{name}"))
+    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+    say(f"{name}: {summary} ({time.monotonic() - started:.1f} s)")
     return name
 
 
