@@ -20,8 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         result = demo_load(seed=options["seed"], log=lambda msg: self.stdout.write(f"  {msg}"))
-        # Jobs the load enqueued (cube refreshes after segment changes) run in this process's worker
-        # thread: let them finish before the command exits.
+        # A job a domain's loader enqueues runs after commit in this process's worker thread: let it
+        # finish before the command exits (the demo builds its rollups and cube itself, so none today).
         job_wait_idle(timeout=300)
         if result.created:
             counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
