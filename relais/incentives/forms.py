@@ -17,6 +17,13 @@ from relais.sellout.models import SaleChannel
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    """A model choice field of ``form``, to scope its queryset to the brand."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 def _split(text: str) -> list[str]:
     return [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
 
@@ -43,7 +50,7 @@ class ChallengeForm(forms.Form):
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["segments"].queryset = Segment.objects.filter(brand=brand)  # type: ignore[attr-defined]
+        _choices(self, "segments").queryset = Segment.objects.filter(brand=brand)
 
 
 class RuleForm(forms.Form):
@@ -122,8 +129,8 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = PartnerCompany.objects.filter(brand=brand)  # type: ignore[attr-defined]
-        self.fields["challenge"].queryset = Challenge.objects.filter(brand=brand)  # type: ignore[attr-defined]
+        _choices(self, "partner").queryset = PartnerCompany.objects.filter(brand=brand)
+        _choices(self, "challenge").queryset = Challenge.objects.filter(brand=brand)
 
 
 class AdjustForm(forms.Form):
@@ -134,7 +141,7 @@ class AdjustForm(forms.Form):
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = PartnerCompany.objects.filter(brand=brand)  # type: ignore[attr-defined]
+        _choices(self, "partner").queryset = PartnerCompany.objects.filter(brand=brand)
 
 
 class ObjectiveForm(forms.Form):
@@ -146,7 +153,7 @@ class ObjectiveForm(forms.Form):
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = PartnerCompany.objects.filter(brand=brand)  # type: ignore[attr-defined]
+        _choices(self, "partner").queryset = PartnerCompany.objects.filter(brand=brand)
 
 
 class ObjectiveImportForm(forms.Form):
@@ -163,7 +170,7 @@ class ObjectiveProposeForm(forms.Form):
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["segment"].queryset = Segment.objects.filter(brand=brand)  # type: ignore[attr-defined]
+        _choices(self, "segment").queryset = Segment.objects.filter(brand=brand)
 
 
 class RewardForm(forms.Form):
@@ -187,7 +194,7 @@ class RewardForm(forms.Form):
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["segments"].queryset = Segment.objects.filter(brand=brand)  # type: ignore[attr-defined]
+        _choices(self, "segments").queryset = Segment.objects.filter(brand=brand)
 
 
 class RedeemForm(forms.Form):

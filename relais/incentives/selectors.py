@@ -70,17 +70,20 @@ def sellout_totals_by_partner(
 
 def objective_progress(*, objective: Objective) -> dict[str, Any]:
     """Progress of an objective from validated sell-out lines, plus what is still under review."""
-    kwargs = {
-        "brand": objective.brand,
-        "partner_ids": [objective.partner_id],
-        "start": objective.period_start,
-        "end": objective.period_end,
-        "metric": objective.metric,
-    }
-    validated = sellout_totals_by_partner(**kwargs).get(objective.partner_id, Decimal(0))  # type: ignore[arg-type]
-    submitted = sellout_totals_by_partner(**kwargs, reviewed_only=False).get(  # type: ignore[arg-type]
-        objective.partner_id, Decimal(0)
-    )
+
+    def total(*, reviewed_only: bool) -> Decimal:
+        totals = sellout_totals_by_partner(
+            brand=objective.brand,
+            partner_ids=[objective.partner_id],
+            start=objective.period_start,
+            end=objective.period_end,
+            metric=objective.metric,
+            reviewed_only=reviewed_only,
+        )
+        return totals.get(objective.partner_id, Decimal(0))
+
+    validated = total(reviewed_only=True)
+    submitted = total(reviewed_only=False)
     target = Decimal(objective.target)
     percent = (validated * 100 / target).quantize(Decimal("0.1")) if target else Decimal(0)
     pending_percent = (

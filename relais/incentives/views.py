@@ -118,7 +118,7 @@ def challenge_detail(request: AuthedRequest, challenge_id: int) -> HttpResponse:
                 return redirect("incentives:challenge_detail", challenge_id=challenge.pk)
     context = _editor_context(challenge, brand, form)
     top_ids = [row["partner_id"] for row in context["leaderboard"]]
-    partner_names = dict(brand.partners.filter(pk__in=top_ids).values_list("pk", "name"))  # type: ignore[attr-defined]
+    partner_names = dict(brand.partners.filter(pk__in=top_ids).values_list("pk", "name"))
     for row in context["leaderboard"]:
         row["name"] = partner_names.get(row["partner_id"], "")
     if challenge.status in {challenge.Status.RUNNING, challenge.Status.CLOSED}:
