@@ -174,11 +174,11 @@ def _prepared_batches(path: Path, limit: int | None = None):
     """The very rows the import stores, batch by batch (prepared outside any timing)."""
     import polars as pl
 
-    from relais.sellout.ingest import dedup, mapping, reader, store, validate
+    from relais.sellout.ingest import dedup, files, mapping, store, validate
     from relais.sellout.ingest.engine import catalogue_load as _catalogue
 
     brand, partner = _context()
-    table = reader.open_table(path)
+    table = files.sellout_file_open(path)
     proposal = mapping.propose_mapping(table.headers, table.preview)
     selection = {name: f"c{table.headers.index(header)}" for name, header in proposal.mapping.items()}
     from django.utils import timezone

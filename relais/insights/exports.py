@@ -14,14 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A cell value safe to open in a spreadsheet: formula-like text gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from relais.core.exports import neutralise
 
 
 def rows_to_csv(*, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
