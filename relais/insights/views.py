@@ -92,12 +92,18 @@ def top_partners(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def programme(request: AuthedRequest) -> HttpResponse:
-    """Objective attainment and points cost per challenge (from relais.incentives), loaded after the charts."""
+    """Objective attainment, points cost and what each challenge changed (from relais.incentives), loaded
+    after the charts."""
     brand = access_brand_staff(request.user)
     period, segment = _filters(request, brand)
+    challenges = selectors.challenge_points_cost(brand=brand, period=period, segment=segment)
+    for row in challenges:
+        # Measured on all the challenge's participants: the segment filter narrows its points only.
+        row["impact"] = selectors.challenge_impact_find(challenge=row["challenge"])
     context = {
         "objectives": selectors.objective_attainment(brand=brand, period=period, segment=segment),
-        "challenges": selectors.challenge_points_cost(brand=brand, period=period, segment=segment),
+        "challenges": challenges,
+        "segment": segment,
         "currency": brand.currency,
     }
     return render(request, "insights/partials/programme.html", context)

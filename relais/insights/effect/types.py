@@ -178,6 +178,16 @@ REFUSAL_MESSAGES: Mapping[str, StrOrPromise] = {
     "too_few_controls": _(
         "Not measurable: %(controls)s comparable non-participants, at least %(required)s needed."
     ),
+    # Refused by the selectors that build the panel (relais.insights.selectors.challenge_impact), before
+    # any measure.
+    "no_candidates": _(
+        "Not measurable: every active partner takes part (%(participants)s), "
+        "so there is no comparable group outside it."
+    ),
+    "declarations_due": _(
+        "Not measurable yet: declarations for the last month are due within %(grace_days)s days of its end "
+        "(%(days_left)s days left); the effect is measured once they are in."
+    ),
     "pre_trends_diverge": _(
         "Not measurable: before the start, participants already moved away from the comparison group "
         "(%(placebo_percent)s %%, between %(low_percent)s %% and %(high_percent)s %%)."

@@ -4,8 +4,8 @@ partners (k-anonymity: never a minimum, a maximum or anything built from fewer p
 
 ``common`` (period, segment filter, anonymity floor) · ``dashboard`` (the brand dashboard) · ``programme``
 (objectives and challenges on the dashboard) · ``partner`` (a partner's own figures) · ``benchmarks`` (what a
-partner sees of the others) · ``customer_feedback`` (comments) · ``challenge_impact`` (what a challenge
-changed). Import from this package: ``from relais.insights.selectors import period_clean``.
+partner sees of the others) · ``customer_feedback`` (comments) · ``challenge_impact`` (what an
+intervention changed). Import from this package: ``from relais.insights.selectors import period_clean``.
 """
 
 from relais.insights.periods import Period
@@ -14,7 +14,13 @@ from relais.insights.selectors.benchmarks import (
     region_best_sellers,
     segment_feedback_themes,
 )
-from relais.insights.selectors.challenge_impact import challenge_impact
+from relais.insights.selectors.challenge_impact import (
+    InterventionEffect,
+    challenge_impact,
+    challenge_impact_find,
+    intervention_effect,
+    intervention_panel,
+)
 from relais.insights.selectors.common import (
     DECLARATION_GRACE_DAYS,
     K_MIN_OTHERS,
@@ -44,8 +50,10 @@ __all__ = [
     "BREAKDOWNS",
     "DECLARATION_GRACE_DAYS",
     "K_MIN_OTHERS",
+    "InterventionEffect",
     "Period",
     "challenge_impact",
+    "challenge_impact_find",
     "challenge_points_cost",
     "chart_payload",
     "dashboard_breakdown",
@@ -53,6 +61,8 @@ __all__ = [
     "dashboard_totals",
     "feedback_lines",
     "feedback_theme_counts",
+    "intervention_effect",
+    "intervention_panel",
     "latest_month",
     "line_segments",
     "network_coverage",
