@@ -11,7 +11,8 @@ The choices, and why:
 - *Months.* The rollups' grain: the window is every month the period touches; the pre-period is the
   ``PRE_MONTHS_MAX`` months before it, or fewer when the brand's figures start later (at least 12 are
   needed, the measure refuses otherwise). A partner's month without figures counts 0; a month's net units
-  or amount below zero (more returns than sales) count 0.
+  or amount below zero (more returns than sales) count 0; a partner without figures in any of these months
+  is left out (its sell-out is unknown, not zero).
 - *One segment code per partner*, for matching: its sales channel (``PartnerCompany.channel``: retail,
   web, agents, direct). The brand's segments overlap, and a challenge targets some of them, so a
   participant's own segments hold no non-participant by construction; the channel is single-valued, fixed,
@@ -219,7 +220,9 @@ def intervention_panel(
     codes = _partner_codes(brand=brand)
     partners = []
     for partner_id in sorted((participants | others) & codes.keys()):
-        by_month = figures.get(partner_id, {})
+        by_month = figures.get(partner_id)
+        if not by_month:
+            continue  # no figures in any month: nothing to measure, only a zero that would dilute the effect
         values = [by_month.get(month, (0.0, 0.0)) for month in months]
         shared, on_time = flags.get(partner_id, (set(), set()))
         segment, kind, country = codes[partner_id]
