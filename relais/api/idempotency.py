@@ -50,6 +50,26 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 
 
+def idempotency_key_openapi(*, required: bool) -> dict[str, Any]:
+    """The ``openapi_extra`` that declares the ``Idempotency-Key`` header of an endpoint in the OpenAPI document.
+
+    The header is read from ``request.headers`` (so a missing required key gets our 400 with its message, not
+    a generic 422); this declaration makes clients and generated SDKs send it.
+    """
+    return {
+        "parameters": [
+            {
+                "in": "header",
+                "name": IDEMPOTENCY_HEADER,
+                "required": required,
+                "description": "A key of your choice (at most 255 characters), unique per operation: the same key "
+                "and body replay the first response, the same key with another body is a 409.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+            }
+        ]
+    }
+
+
 class IdempotencyConflict(ApplicationError):
     """The key was used for another request, or its first request is still running: HTTP 409."""
 

@@ -15,9 +15,10 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import BaseModel
 
 from relais.api.auth import api_key_auth, request_partner
-from relais.api.idempotency import idempotent_call, request_fingerprint
+from relais.api.idempotency import idempotency_key_openapi, idempotent_call, request_fingerprint
 from relais.api.schemas import ErrorOut, ValidationErrorOut
 from relais.core.errors import ApplicationError
 from relais.incentives import selectors, services
@@ -79,7 +80,10 @@ class RewardOut(Schema):
     image_url: str
 
 
-class RedeemIn(Schema):
+class RedeemIn(BaseModel):
+    """A plain pydantic model, not a ninja ``Schema``: a ``Schema`` reads any value by attribute, so a body
+    such as ``[null, null]`` passed as ``{}`` and ordered one unit; this one accepts only a JSON object."""
+
     quantity: int = Field(1, ge=1, le=1000)
 
 
@@ -175,6 +179,7 @@ def reward_list(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Order a reward with your points",
     description="Requires the `Idempotency-Key` header: replaying it returns the same order (one debit); the "
     "same key with another body is a 409.",
+    openapi_extra=idempotency_key_openapi(required=True),
 )
 def reward_redeem(request: HttpRequest, reward_id: Id, payload: RedeemIn) -> Status[Any]:
     partner = request_partner(request)
