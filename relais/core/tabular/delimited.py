@@ -18,6 +18,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from relais.core.errors import ApplicationError
+from relais.core.tabular.sniff import split_line
 
 if TYPE_CHECKING:
     from relais.core.tabular.table import Table
@@ -96,15 +97,91 @@ def _decoded_blocks(path: Path, encoding: str, offset: int, block_chars: int) ->
             yield rest.encode("utf-8")
 
 
+def _cleaned(blocks: Iterator[bytes], table: Table) -> Iterator[bytes]:
+    """Blocks of valid UTF-8 without NUL bytes; what was cleaned is said in ``table.warnings``.
+
+    A NUL byte (an export tool's padding) is dropped: PostgreSQL cannot store it in text. In a UTF-8 file,
+    a line that is not UTF-8 (one line pasted from a cp1252 file) is read as cp1252 rather than turned into
+    "?" or mojibake. Each case names its first lines in the file.
+    """
+    line = table.header_row + 1
+    nul_lines: list[int] = []
+    recoded_lines: list[int] = []
+    for block in blocks:
+        if b"\x00" in block:
+            nul_lines += _lines_with(block, b"\x00", line)
+            block = block.replace(b"\x00", b"")
+        if table.encoding == "utf-8":
+            try:
+                block.decode("utf-8")
+            except UnicodeDecodeError:
+                block = _recode_lines(block, line, recoded_lines)
+        line += block.count(b"\n")
+        yield block
+    if nul_lines:
+        table.warnings.append(
+            _("NUL bytes were removed from %(count)s line(s) of the file (first: line %(lines)s).")
+            % {"count": len(nul_lines), "lines": ", ".join(map(str, nul_lines[:5]))}
+        )
+    if recoded_lines:
+        table.warnings.append(
+            _(
+                "%(count)s line(s) of this UTF-8 file were not UTF-8 and were read as Windows-1252 "
+                "(first: line %(lines)s); check their accents."
+            )
+            % {"count": len(recoded_lines), "lines": ", ".join(map(str, recoded_lines[:5]))}
+        )
+
+
+def _lines_with(block: bytes, needle: bytes, first_line: int) -> list[int]:
+    return [first_line + n for n, text in enumerate(block.split(b"\n")) if needle in text]
+
+
+def _recode_lines(block: bytes, first_line: int, recoded: list[int]) -> bytes:
+    """A block whose lines are UTF-8 except some: those decoded as cp1252 (latin-1 where it has no
+    character), every line UTF-8 again."""
+    out = []
+    for n, text in enumerate(block.split(b"\n")):
+        try:
+            text.decode("utf-8")
+        except UnicodeDecodeError:
+            recoded.append(first_line + n)
+            try:
+                text = text.decode("cp1252").encode("utf-8")
+            except UnicodeDecodeError:
+                text = text.decode("latin-1").encode("utf-8")
+        out.append(text)
+    return b"\n".join(out)
+
+
 def text_blocks(table: Table, block_chars: int) -> Iterator[bytes]:
     """UTF-8 byte blocks of whole lines, from the first data line to the end of the file."""
     assert table.path is not None
     if table.encoding == "utf-8":
-        return _utf8_blocks(table.path, table.data_offset, block_chars)
-    return _decoded_blocks(table.path, table.encoding, table.data_offset, block_chars)
+        blocks = _utf8_blocks(table.path, table.data_offset, block_chars)
+    else:
+        blocks = _decoded_blocks(table.path, table.encoding, table.data_offset, block_chars)
+    return _cleaned(blocks, table)
 
 
-def _parse_block(block: bytes, table: Table) -> pl.DataFrame:
+def _wider_line(block: bytes, table: Table, first_row: int) -> ApplicationError | None:
+    """The clear error for the first line of a block with more cells than the header (polars refuses a
+    block whose first line is wider than its schema); None when no line is."""
+    delimiter = table.delimiter.encode()
+    width = len(table.columns)
+    for n, line in enumerate(block.split(b"\n")):
+        cells = line.count(delimiter) + 1
+        if cells > width and len(split_line(line.decode("utf-8", errors="replace"), table.delimiter)) > width:
+            return ApplicationError(
+                _(
+                    "Line %(row)s has %(count)s cells; the header has %(limit)s columns, the most a row may have."
+                )
+                % {"row": first_row + n, "count": cells, "limit": width}
+            )
+    return None
+
+
+def _parse_block(block: bytes, table: Table, first_row: int = 0) -> pl.DataFrame:
     schema = dict.fromkeys(table.columns, pl.String)
     try:
         frame = pl.read_csv(
@@ -119,6 +196,9 @@ def _parse_block(block: bytes, table: Table) -> pl.DataFrame:
             quote_char='"',
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
+        wider = _wider_line(block, table, first_row)
+        if wider is not None:
+            raise wider from exc
         raise ApplicationError(
             _("The file could not be read as CSV: %(error)s") % {"error": str(exc).splitlines()[0][:200]}
         ) from exc
@@ -146,7 +226,7 @@ def _csv_frames(table: Table, size: int) -> Iterator[pl.DataFrame]:
     blocks = text_blocks(table, block_chars)
     for block in blocks:
         try:
-            frame = _parse_block(block, table)
+            frame = _parse_block(block, table, next_row)
         except ApplicationError:
             if b'"' not in block:
                 raise

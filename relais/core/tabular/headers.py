@@ -48,9 +48,11 @@ def columns_map(headers: list[str], aliases: Mapping[str, set[str]]) -> tuple[di
 
 def unique_headers(cells: Sequence[object]) -> list[str]:
     """Header cells made unique and non-empty ('Montant', 'Montant (2)', 'Column 5')."""
-    cells = list(cells)
-    while cells and not str(cells[-1]).strip():
-        cells = cells[:-1]
+    # One pass from the end to the last filled cell (cutting one cell at a time was quadratic).
+    end = len(cells)
+    while end and not str(cells[end - 1]).strip():
+        end -= 1
+    cells = list(cells[:end])
     seen: dict[str, int] = {}
     headers = []
     for index, cell in enumerate(cells):

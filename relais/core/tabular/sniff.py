@@ -48,25 +48,33 @@ def confirm_utf8(chunks: Iterable[bytes]) -> str:
     """The encoding of a text whose first bytes read as UTF-8, checked over all of it.
 
     An ERP export in cp1252 is often plain ASCII for thousands of lines before the first accent; read as
-    UTF-8 its accents would silently become U+FFFD. One streaming pass (about 1 GB/s) decides.
+    UTF-8 its accents would silently become U+FFFD. One streaming pass (about 1 GB/s) decides. A file that
+    already had UTF-8 accents before its first invalid byte stays UTF-8 (read as cp1252 it would turn every
+    "é" into "Ã©"): its odd lines are read one by one (``delimited``), with a warning.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     undefined = False
     utf8 = True
+    accents = False
     for chunk in chunks:
         if utf8:
             try:
                 decoder.decode(chunk, final=False)
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
                 utf8 = False
+                accents = accents or not chunk[: exc.start].isascii()
+            else:
+                accents = accents or not chunk.isascii()
         if not utf8:
+            if accents:
+                return "utf-8"
             undefined = undefined or any(b in _CP1252_UNDEFINED for b in set(chunk))
     if utf8:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    if utf8:
+    if utf8 or accents:
         return "utf-8"
     return "latin-1" if undefined else "cp1252"
 

@@ -25,6 +25,8 @@ from relais.core.tabular.headers import first_filled_row, unique_headers
 HEAD_BYTES = 256 * 1024
 HEAD_ROWS = 80  # rows looked at to find the header (title lines may sit above it) and the delimiter
 PREVIEW_ROWS = 50
+# Widest table a file may have; a line wider than this is refused before it is split into cells.
+MAX_COLUMNS = 1000
 
 HeaderRowFind = Callable[[list[list[str]]], int]
 
@@ -43,6 +45,9 @@ class Table:
     encoding: str = "utf-8"
     delimiter: str = ","
     data_offset: int = 0  # CSV on disk: byte offset (utf-8) or character offset of the first data line
+    # What was cleaned while reading (NUL bytes removed, lines read as cp1252), for the import's result;
+    # filled as the batches are read.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:
@@ -125,11 +130,18 @@ def table_read_path(path: str | Path) -> Table:
     return table_read(content=content, filename=path.name)
 
 
-def table_open(path: str | os.PathLike[str], *, header_row_find: HeaderRowFind = first_filled_row) -> Table:
+def table_open(
+    path: str | os.PathLike[str],
+    *,
+    header_row_find: HeaderRowFind = first_filled_row,
+    max_columns: int = MAX_COLUMNS,
+) -> Table:
     """Open a file of any size: detect its format, encoding, delimiter and header row; read only its head.
 
     ``header_row_find`` picks the header among the first rows, as text (0-based index); by default the
-    first row with a cell. Headers are made unique and non-empty. Raises ``ApplicationError``.
+    first row with a cell. Headers are made unique and non-empty; a header of more than ``max_columns``
+    cells is refused, counted on the raw line before it is split. A spreadsheet is checked before it is
+    read (``workbook.workbook_check``: decompressed size, rows, columns). Raises ``ApplicationError``.
     """
     path = Path(path)
     try:
@@ -140,15 +152,35 @@ def table_open(path: str | os.PathLike[str], *, header_row_find: HeaderRowFind =
     if not head.strip():
         raise ApplicationError(_("The file is empty."))
     if sniff.is_spreadsheet(head):
-        return _open_workbook(path, header_row_find)
-    return _open_csv(path, head, header_row_find)
+        return _open_workbook(path, header_row_find, max_columns)
+    return _open_csv(path, head, header_row_find, max_columns)
 
 
-def _open_csv(path: Path, head: bytes, header_row_find: HeaderRowFind) -> Table:
+def _too_wide(line_number: int, max_columns: int) -> ApplicationError:
+    return ApplicationError(
+        _(
+            "Line %(row)s of the file has more than %(limit)s columns: this is not a table that can be imported."
+        )
+        % {"row": line_number, "limit": max_columns}
+    )
+
+
+def _head_rows(lines: list[str], delimiter: str, max_columns: int) -> list[list[str]]:
+    """The first lines split into cells; a line with more delimiters than ``max_columns`` is cut first
+    (its cells past the limit are never made), so a line of 300,000 delimiters costs one count."""
+    rows = []
+    for line in lines[:HEAD_ROWS]:
+        if line.count(delimiter) >= max_columns:
+            line = delimiter.join(line.split(delimiter, max_columns + 1)[: max_columns + 1])
+        rows.append(sniff.split_line(line, delimiter))
+    return rows
+
+
+def _open_csv(path: Path, head: bytes, header_row_find: HeaderRowFind, max_columns: int) -> Table:
     encoding = sniff.detect_encoding(head)
     if encoding == "utf-8" and len(head) == HEAD_BYTES:
         encoding = sniff.confirm_utf8(sniff.file_chunks(path))
-    text = head.decode(encoding, errors="replace")
+    text = head.decode(encoding, errors="replace").replace("\x00", "")
     if len(head) == HEAD_BYTES:  # the last line may be cut
         text = text[: text.rfind("\n") + 1] or text
     lines = text.splitlines()
@@ -156,8 +188,10 @@ def _open_csv(path: Path, head: bytes, header_row_find: HeaderRowFind) -> Table:
     if not sample:
         raise ApplicationError(_("The file is empty."))
     delimiter = sniff.detect_delimiter(sample)
-    rows = [sniff.split_line(line, delimiter) for line in lines[:HEAD_ROWS]]
+    rows = _head_rows(lines, delimiter, max_columns)
     header_index = header_row_find(rows)
+    if len(rows[header_index]) > max_columns:
+        raise _too_wide(header_index + 1, max_columns)
     headers = unique_headers(rows[header_index])
     return Table(
         path=path,
@@ -171,11 +205,14 @@ def _open_csv(path: Path, head: bytes, header_row_find: HeaderRowFind) -> Table:
     )
 
 
-def _open_workbook(path: Path, header_row_find: HeaderRowFind) -> Table:
+def _open_workbook(path: Path, header_row_find: HeaderRowFind, max_columns: int) -> Table:
+    workbook.workbook_check(path, max_columns=max_columns)
     rows = workbook.workbook_head(path, HEAD_ROWS + 1)
     if not any(any(r) for r in rows):
         raise ApplicationError(_("The file is empty."))
     header_index = header_row_find(rows)
+    if len(rows[header_index]) > max_columns:
+        raise _too_wide(header_index + 1, max_columns)
     headers = unique_headers(rows[header_index])
     return Table(
         path=path,

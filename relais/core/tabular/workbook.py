@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +25,18 @@ if TYPE_CHECKING:
     from relais.core.tabular.table import Table
 
 _EXACT_FLOAT_LIMIT = 2**53
+# A workbook is a zip: its parts are checked before calamine reads them, which it does whole, in memory
+# (python-calamine 0.9 has no streaming reader). A sheet of 1,048,576 rows of a sell-out export is about
+# 150 MB of XML; a zip bomb is a few hundred KB that would inflate to gigabytes.
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed / compressed of one part; a real sheet is 5 to 30
+_RATIO_FROM_BYTES = 4 * 1024 * 1024  # small parts may compress better (styles, shared strings)
+MAX_ROWS = 1_048_576  # Excel's own limit
+_READ_BYTES = 1024 * 1024
+# A formula cell saved without its computed value (written by a program, never opened in Excel).
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[^>]*>[^<]*</f>\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
 
 
 def _unreadable(exc: Exception) -> ApplicationError:
@@ -55,6 +69,75 @@ class SheetRows:
                 yield [None] * skip_cols + list(row)
         except Exception as exc:  # calamine raises its own errors for a sheet broken past its start
             raise _unreadable(exc) from exc
+
+
+def _too_big() -> ApplicationError:
+    return ApplicationError(
+        _(
+            "This spreadsheet is too large once uncompressed (more than %(limit)s MB) to be imported; "
+            "send it as CSV or split it."
+        )
+        % {"limit": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
+    )
+
+
+def workbook_check(path: Path, *, max_columns: int) -> None:
+    """Refuse, before it is read, a workbook too large once uncompressed (zip bomb), with a formula cell
+    saved without its value, or with more rows or columns than a table can have.
+
+    The zip's declared sizes are checked first, then its parts are inflated in a stream, which Python's
+    ``zipfile`` stops at the declared size (a part that lies about it fails its CRC check).
+    """
+    if not zipfile.is_zipfile(path):
+        return  # legacy .xls (OLE): calamine reads it; no zip to inflate
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES or any(
+                i.file_size > _RATIO_FROM_BYTES and i.file_size > MAX_RATIO * max(1, i.compress_size)
+                for i in infos
+            ):
+                raise _too_big()
+            for info in infos:
+                if info.filename.startswith(("xl/worksheets/", "content.xml")):
+                    _part_check(archive, info)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise _unreadable(exc) from exc
+    last_row, last_column = first_sheet(path).sheet.end or (-1, -1)  # 0-based, from A1
+    rows, columns = last_row + 1, last_column + 1
+    if rows > MAX_ROWS or columns > max_columns:
+        raise ApplicationError(
+            _(
+                "This spreadsheet has %(rows)s rows and %(columns)s columns; an import takes at most "
+                "%(max_rows)s rows and %(max_columns)s columns."
+            )
+            % {
+                "rows": rows,
+                "columns": columns,
+                "max_rows": MAX_ROWS,
+                "max_columns": max_columns,
+            }
+        )
+
+
+def _part_check(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Inflate one sheet part in a stream (bounded by its declared size): CRC checked, formula cells
+    without a value refused."""
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(_READ_BYTES):
+            window = tail + chunk
+            if b"<f" in window:
+                found = _FORMULA_WITHOUT_VALUE.search(window)
+                if found:
+                    raise ApplicationError(
+                        _(
+                            "Cell %(cell)s has a formula without a computed value; save the file in Excel "
+                            "and send it again."
+                        )
+                        % {"cell": found.group(1).decode()}
+                    )
+            tail = window[-4096:]
 
 
 def first_sheet(source: Path | bytes) -> SheetRows:

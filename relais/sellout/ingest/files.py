@@ -22,7 +22,7 @@ def sellout_file_open(path: str | os.PathLike[str]) -> Table:
 
     Raises ``ApplicationError`` for what cannot be read as a sell-out table.
     """
-    table = table_open(path, header_row_find=find_header_row)
+    table = table_open(path, header_row_find=find_header_row, max_columns=MAX_COLUMNS)
     if len(table.headers) > MAX_COLUMNS:
         raise ApplicationError(_("The file has too many columns to be a sell-out file."))
     return table
