@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "relais.accounts",
     "relais.network",
     "relais.catalog",
+    "relais.stock",
     "relais.sellout",
     "relais.incentives",
     "relais.insights",
