@@ -96,12 +96,13 @@ def edifact_declaration_import(
     created_by: User | None = None,
     api_key: ApiKey | None = None,
 ) -> edifact.EdifactOutcome:
-    """Declare an EDIFACT SLSRPT interchange (``relais.sellout.edifact.edifact_declaration_import``, through
-    ``declaration_declare``), then its lines count."""
+    """Declare an EDIFACT SLSRPT file (``relais.sellout.edifact.edifact_declaration_import``: one declaration
+    per message and place of sale, each through ``declaration_declare``), then the lines of each count."""
     outcome = edifact.edifact_declaration_import(
         partner=partner, text=text, created_by=created_by, api_key=api_key
     )
-    _counted_if_submitted(outcome.declaration)
+    for declaration in outcome.declarations:
+        _counted_if_submitted(declaration)
     return outcome
 
 

@@ -22,6 +22,8 @@ from relais.api.models import ApiKey
 from relais.api.schemas import ErrorOut, ValidationErrorOut
 from relais.core.errors import ApplicationError
 from relais.followups.declarations import declaration_declare, edifact_declaration_import
+from relais.sellout.edifact import EdifactOutcome
+from relais.sellout.ingest.fields import MAX_LENGTHS
 from relais.sellout.models import Declaration, Source
 from relais.sellout.selectors import partner_declaration_get, partner_declarations, partner_site_find
 from relais.sellout.services import IngestResult
@@ -49,7 +51,7 @@ class LineIn(Schema):
     customer_type: Literal["b2b", "b2c", ""] = ""
     customer_postcode_area: str = Field("", max_length=10, pattern=NO_NUL)
     customer_segment: ShortText = ""
-    feedback: str = Field("", max_length=2000, pattern=NO_NUL)
+    feedback: str = Field("", max_length=MAX_LENGTHS["feedback"], pattern=NO_NUL)
 
     def as_row(self) -> dict[str, str]:
         """The canonical row the ingest engine reads (text, as from a file)."""
@@ -123,6 +125,25 @@ class DeclarationCreatedOut(Schema):
     result: IngestResultOut
 
 
+class EdifactPartOut(Schema):
+    """One message × place of sale of the file: its declaration (null when none of its lines could be
+    stored) and the result of its lines (rows numbered within the part)."""
+
+    interchange: str
+    message: str
+    location_gln: str
+    declaration: DeclarationOut | None
+    result: IngestResultOut
+
+
+class EdifactCreatedOut(DeclarationCreatedOut):
+    """``id``/``declaration``/``result``: the first declaration made; ``declarations``: every part of the
+    file; ``total``: all the file's lines (rows numbered in the order of its LIN groups)."""
+
+    declarations: list[EdifactPartOut]
+    total: IngestResultOut
+
+
 def _declaration_out(declaration: Declaration) -> dict[str, Any]:
     return DeclarationOut(
         id=declaration.pk,
@@ -165,6 +186,28 @@ def _created(declaration: Declaration, result: IngestResult) -> tuple[int, dict[
         "id": declaration.pk,
         "declaration": _declaration_out(declaration),
         "result": _result_out(result),
+    }
+
+
+def _edifact_created(outcome: EdifactOutcome) -> tuple[int, dict[str, Any]]:
+    for declaration in outcome.declarations:
+        declaration.refresh_from_db()
+    first = next(entry for entry in outcome.declared if entry.declaration is not None)
+    return 201, {
+        "id": outcome.declaration.pk,
+        "declaration": _declaration_out(outcome.declaration),
+        "result": _result_out(first.result),
+        "declarations": [
+            {
+                "interchange": entry.part.interchange_ref,
+                "message": entry.part.message_ref,
+                "location_gln": entry.part.location_gln,
+                "declaration": _declaration_out(entry.declaration) if entry.declaration else None,
+                "result": _result_out(entry.result),
+            }
+            for entry in outcome.declared
+        ],
+        "total": _result_out(outcome.result),
     }
 
 
@@ -231,11 +274,13 @@ def declaration_get(
 
 @router.post(
     "/edifact",
-    response={201: DeclarationCreatedOut, **ERRORS},
+    response={201: EdifactCreatedOut, **ERRORS},
     summary="Declare sales with an EDIFACT SLSRPT message",
-    description="The request body is the raw EDIFACT interchange (UNB … UNH+…+SLSRPT … UNT … UNZ). The "
-    "period comes from DTM+90/91 (or DTM+324), lines from the LIN groups (GTIN, QTY+153, PRI, MOA+203, "
-    "DTM+356). Errors name the LIN group and segment. Honours `Idempotency-Key`.",
+    description="The request body is the raw EDIFACT file: one or more interchanges (UNB … UNZ) of "
+    "SLSRPT messages (UNH … UNT). One declaration per message and place of sale (LOC+162): `declarations` "
+    "lists them all, `declaration`/`result` is the first. The period comes from DTM+90/91 (or DTM+324), "
+    "lines from the LIN groups (GTIN, QTY+153, PRI, MOA+203, DTM+356). Errors name the interchange, the "
+    "message, the LIN group and the segment. Honours `Idempotency-Key`.",
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -252,7 +297,7 @@ def edifact_post(request: HttpRequest) -> Status[Any]:
         except UnicodeDecodeError:
             text = request.body.decode("latin-1")
         outcome = edifact_declaration_import(partner=partner, text=text, api_key=_request_key(request))
-        return _created(outcome.declaration, outcome.result)
+        return _edifact_created(outcome)
 
     status, body = idempotent_call(
         partner=partner,

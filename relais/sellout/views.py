@@ -259,6 +259,8 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
                     "sellout/edifact_result.html",
                     {
                         "declaration": outcome.declaration,
+                        "declarations": outcome.declarations,
+                        "declared": outcome.declared,
                         "result": outcome.result,
                         "file_name": uploaded.name,
                     },

@@ -180,7 +180,9 @@ def test_post_edifact_declares_a_sales_report(api, partner, brand):
     assert data["declaration"]["source"] == Source.EDI
     assert data["declaration"]["period_start"] == "2026-11-01"
     assert data["result"]["accepted"] == 3 and data["result"]["rejected"] == 1
-    assert data["result"]["errors"][0]["message"].startswith("LIN 3, segment 19")
+    assert data["result"]["errors"][0]["message"].startswith(
+        "interchange SR0001, message 1, LIN 3, segment 19"
+    )
     replay = api.post(
         "/api/v1/edifact", data=text, content_type="application/edifact", HTTP_IDEMPOTENCY_KEY="e1"
     )
