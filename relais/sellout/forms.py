@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relais.network.models import PartnerCompany, Site
-from relais.sellout.ingest.fields import FIELD_NAMES
+from relais.sellout.ingest.fields import FIELD_NAMES, MAX_LENGTHS
 from relais.sellout.models import Declaration, SaleChannel, Source
 
 UPLOAD_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods", ".edi", ".edifact")
@@ -107,7 +107,7 @@ class LineForm(forms.Form):
     feedback = forms.CharField(
         label=_("Customer feedback"),
         required=False,
-        max_length=2000,
+        max_length=MAX_LENGTHS["feedback"],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

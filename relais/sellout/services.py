@@ -534,14 +534,22 @@ def _import_atomic(
     period_end: dt.date | None,
     batch_rows: int,
 ) -> IngestResult:
+    # The import's row stays locked while it runs: what no run holds is an import whose process died.
+    SelloutImport.objects.select_for_update().filter(pk=sellout_import.pk).first()
+    sellout_imports_interrupted_mark(brand_id=sellout_import.brand_id, running_here=sellout_import.pk)
     declaration, result = file_lines_import(
         sellout_import, job=job, period_start=period_start, period_end=period_end, batch_rows=batch_rows
     )
+    kept: Declaration | None = declaration
     if result.stored:
         declaration_submit(declaration=declaration, user=sellout_import.created_by)
+    else:
+        # Nothing new (a re-run of lines already declared): no empty draft is left behind.
+        declaration.delete()
+        kept = None
     SelloutImport.objects.filter(pk=sellout_import.pk).update(
         status=SelloutImport.Status.DONE,
-        declaration=declaration,
+        declaration=kept,
         rows_total=result.accepted + result.flagged + result.rejected + result.duplicates,
         accepted=result.accepted,
         rejected=result.rejected,
@@ -550,6 +558,33 @@ def _import_atomic(
         updated_at=timezone.now(),
     )
     return result
+
+
+def sellout_imports_interrupted_mark(*, brand_id: int, running_here: int = 0) -> int:
+    """Mark "running" imports of a brand that no run holds any more as failed (interrupted); returns how
+    many. They can then be run again (``sellout_import_retry``), like a failed one. ``running_here``: the
+    import this transaction runs (its own lock does not keep it out of ``skip_locked``).
+
+    A run holds its import's row locked in its transaction (``_import_atomic``), so on PostgreSQL a row
+    that ``skip_locked`` still returns belongs to a dead process (a killed command, a stopped server). On
+    SQLite there is one writer at a time: a caller inside a write transaction sees no other run in
+    progress. Called at the start of every file import, so the next run of a brand clears the stale ones.
+    """
+    stale = list(
+        SelloutImport.objects.select_for_update(skip_locked=True)
+        .filter(brand_id=brand_id, status=SelloutImport.Status.RUNNING)
+        .exclude(pk=running_here)
+        .values_list("pk", flat=True)
+    )
+    if not stale:
+        return 0
+    message = _(
+        "Interrupted: the import stopped before it finished (its process was stopped). Nothing was kept; "
+        "run it again."
+    )
+    return SelloutImport.objects.filter(pk__in=stale, status=SelloutImport.Status.RUNNING).update(
+        status=SelloutImport.Status.FAILED, error=message, updated_at=timezone.now()
+    )
 
 
 # --- Rejected rows, for the partner to fix and re-upload ------------------------------------------------

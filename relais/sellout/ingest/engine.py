@@ -29,8 +29,12 @@ from relais.sellout.models import ColumnMapping, Declaration, DeclarationLine, I
 
 # Rows per batch: bounds memory (see docs/performance.md); progress is reported after each batch.
 BATCH_ROWS = 50_000
-# The result keeps this many row errors in memory; every error is stored as an ImportRowError anyway.
+# The result keeps this many row errors in memory.
 MAX_ERRORS_IN_RESULT = 1000
+# Error rows stored per import and kind (``ImportRowError``); past them only the import's counters count.
+# A re-run of a file of a million lines already declared would otherwise store a million duplicate rows;
+# rejected rows are kept in larger number, as the partner downloads them to fix and send again.
+MAX_STORED_ERRORS = {ImportRowError.Kind.DUPLICATE.value: 1000, ImportRowError.Kind.REJECTED.value: 100_000}
 
 
 @dataclass
@@ -44,6 +48,7 @@ class IngestResult:
     flagged: int = 0
     errors: list[RowError] = field(default_factory=list)
     errors_truncated: bool = False
+    warnings: list[str] = field(default_factory=list)  # what the reader cleaned (NUL bytes, encodings)
 
     @property
     def stored(self) -> int:
@@ -59,6 +64,7 @@ class IngestResult:
             "errors": [
                 {"row": e.row, "field": e.field, "message": e.message, "kind": e.kind} for e in self.errors
             ],
+            "warnings": list(self.warnings),
         }
 
     def add(self, other: IngestResult) -> None:
@@ -103,6 +109,7 @@ class Engine:
         self.staging = (
             store.Staging(brand_id=declaration.brand_id, declaration_id=declaration.pk) if staged else None
         )
+        self.stored_errors = dict.fromkeys(MAX_STORED_ERRORS, 0)
 
     def run_batch(self, frame: pl.DataFrame, *, raw_columns: list[str] | None) -> IngestResult:
         if not self.options.get("decimal"):
@@ -160,6 +167,7 @@ class Engine:
         self.max_date = high if self.max_date is None else max(self.max_date, high)
 
     def _store_row_errors(self, errors: list[RowError], frame: pl.DataFrame, raw_columns: list[str]) -> None:
+        errors = self._within_cap(errors)
         if not errors:
             return
         wanted = sorted({e.row for e in errors})
@@ -184,6 +192,15 @@ class Engine:
             ),
             batch_size=2000,
         )
+
+    def _within_cap(self, errors: list[RowError]) -> list[RowError]:
+        """The errors still to store under ``MAX_STORED_ERRORS`` for their kind (the first ones, by row)."""
+        kept = []
+        for error in errors:
+            if self.stored_errors.get(error.kind, 0) < MAX_STORED_ERRORS.get(error.kind, 0):
+                self.stored_errors[error.kind] += 1
+                kept.append(error)
+        return kept
 
     def finish(self) -> None:
         """Write the staged lines, then add the totals to the declaration's counters."""
@@ -310,6 +327,7 @@ def file_lines_import(
     )
     with job_progress_connection(job):
         result = _run_batches(engine, table, cleaned, job=job, batch_rows=batch_rows)
+    result.warnings = list(table.warnings)
     declaration.refresh_from_db()
     if result.stored:
         declaration.period_start = period_start or engine.min_date or today

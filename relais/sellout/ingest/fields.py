@@ -16,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.sellout.models import DeclarationLine
 
+# Text the model leaves unbounded still has a length every door refuses past (the API's schema, the web form,
+# the file import): one number per field, here.
+TEXT_MAX_LENGTHS = {"feedback": 2000}
+
 _KINDS = {
     "CharField": "text",
     "TextField": "text",
@@ -44,7 +48,7 @@ def _spec(name: str, label: Promise, *, required: bool = False) -> FieldSpec:
         label=label,
         required=required,
         kind=_KINDS[model_field.get_internal_type()],
-        max_length=model_field.max_length,
+        max_length=model_field.max_length or TEXT_MAX_LENGTHS.get(name),
     )
 
 

@@ -457,6 +457,11 @@ def check_batch(frame: pl.DataFrame, rules: Rules, *, raw_columns: list[str] | N
                 _message(_("Customer segment is longer than 60 characters"))
             )
         ),
+        "feedback": (
+            pl.when(pl.col("feedback").str.len_chars() > MAX_LENGTHS["feedback"]).then(
+                _message(_("Customer feedback is longer than 2000 characters"))
+            )
+        ),
     }
     lazy = lazy.with_columns(expr.alias(f"_err_{name}") for name, expr in errors.items())
     error_columns = [f"_err_{name}" for name in errors]
