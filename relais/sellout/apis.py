@@ -24,7 +24,6 @@ from relais.core.errors import ApplicationError
 from relais.followups.declarations import declaration_declare, edifact_declaration_import
 from relais.sellout.edifact import EdifactOutcome
 from relais.sellout.ingest.fields import MAX_LENGTHS
-from relais.sellout.ingest.fields import MAX_LENGTHS
 from relais.sellout.models import Declaration, Source
 from relais.sellout.selectors import partner_declaration_get, partner_declarations, partner_site_find
 from relais.sellout.services import IngestResult
