@@ -1,7 +1,8 @@
 """Sell-out rollups: small tables the dashboards read, so no page ever scans the line table.
 
-Three levels, all rebuilt by ``relais.insights.services.rollup_refresh`` from the counted lines
-(accepted + flagged; rejected lines are left out) of the affected months:
+Three levels, all rebuilt by ``relais.insights.services.rollup_refresh`` from the counted lines of the
+affected months — accepted lines only: a flagged line counts nowhere until the brand approves it, a rejected
+one never:
 
 - ``SelloutRollup``: month × partner × product family × channel × currency — the partner grain;
 - ``ProductRollup``: month × partner × product — best sellers;
@@ -74,7 +75,8 @@ class SelloutCube(models.Model):
     """One figure of one breakdown for one month, over the whole network (``segment`` null) or a segment.
 
     Partner dimensions (country, region, kind, segment memberships) are read from the partner tables when
-    the cube is rebuilt: a partner that moves is reflected at the next refresh.
+    the cube is rebuilt: a partner that moves is reflected at the next ``cube_refresh``. A partner's own
+    refresh moves these rows by that partner's difference, so they always equal a rebuild from the rollups.
     """
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")

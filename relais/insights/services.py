@@ -5,6 +5,15 @@ partner, or the whole brand) and rebuilds them with one ``INSERT … SELECT … 
 transaction per month that holds the brand's row lock, so two refreshes never interleave. The SQL is the
 same on SQLite and PostgreSQL except for the month truncation.
 
+Only accepted lines count: a flagged line waits for the brand's review and counts nowhere (rollups, cube,
+benchmarks, exports) until approved; a rejected line never counts.
+
+The cube of a partner's refresh moves by that partner's own difference (``_cube_apply_delta``: its rollup
+totals before and after, spread over its segments and dimensions), in the same transaction: its cost does
+not depend on the number of partners. A brand-wide refresh and ``cube_refresh`` rebuild the cube's months
+from every partner's rollups: the reference the delta must equal, and the repair after segment memberships
+or partner fields changed.
+
 Call it (through the ``insights_rollup`` job, see ``rollup_enqueue``) after anything that changes counted
 lines: an import or a declaration's lines, a brand review that rejects or restores lines. After segment
 memberships are recomputed or partner fields change (the cube groups by them), ``cube_refresh_enqueue``
@@ -19,6 +28,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from relais.catalog.models import Product
 from relais.core.jobs import job_enqueue, job_progress
@@ -36,9 +46,9 @@ from relais.insights.sql import as_date, month_sql, quoted_table
 from relais.network.models import PartnerCompany, Segment, SegmentMembership
 from relais.sellout.models import Declaration, DeclarationLine
 
-# Lines the figures count: rejected lines (by the brand's review) are left out; flagged ones still count
-# until the brand rejects them.
-COUNTED_STATUSES = (DeclarationLine.Status.ACCEPTED, DeclarationLine.Status.FLAGGED)
+# The lines the figures count: accepted ones only. A flagged line (an implausible price, say) counts
+# nowhere until the brand approves it, which makes it accepted; a rejected one never counts.
+COUNTED_STATUS = DeclarationLine.Status.ACCEPTED
 ROLLUP_JOB_KIND = "insights_rollup"
 # The payload flag of an ``insights_rollup`` job that rebuilds the cube only (see ``cube_refresh_enqueue``).
 CUBE_ONLY = "cube_only"
@@ -76,9 +86,11 @@ def rollup_refresh(
 ) -> dict[str, int]:
     """Rebuild the rollups of ``brand`` for ``months`` (any date in a month stands for the month).
 
-    With ``partner``, only that partner's rows are rebuilt (the cube, which mixes partners, is rebuilt for
-    the whole brand month from the partner-grain rollup, which is small). Without ``months``, every month
-    that has lines or rollup rows is rebuilt. Running it twice gives the same rows. Returns counts.
+    With ``partner``, only that partner's rows are rebuilt, and the cube (which mixes partners) moves by the
+    difference between that partner's rollups before and after: the cost is that partner's, whatever the
+    size of the network. Without ``partner``, the cube's months are rebuilt from every partner's rollups.
+    Without ``months``, every month that has lines or rollup rows is rebuilt. Running it twice gives the
+    same rows. Returns counts.
     """
     if partner is not None and partner.brand_id != brand.pk:
         raise ValueError("partner belongs to another brand")
@@ -125,14 +137,12 @@ def _refresh_month(*, brand: Brand, partner: PartnerCompany | None, month: dt.da
     # Correlated EXISTS, not "declaration_id IN (...)": with an IN list SQLite drives the scan from the
     # (declaration, status) index over every line of the brand instead of the month's date range (5x slower).
     drafts_out = f"EXISTS (SELECT 1 FROM {quoted_table(Declaration)} d WHERE d.id = l.declaration_id AND d.status <> %s)"  # noqa: S608
-    where = (
-        "l.brand_id = %s AND l.sale_date >= %s AND l.sale_date < %s AND l.status IN (%s, %s) AND "
-        + drafts_out
-    )
-    params: list[Any] = [brand.pk, month, end, *COUNTED_STATUSES, Declaration.Status.DRAFT]
+    where = "l.brand_id = %s AND l.sale_date >= %s AND l.sale_date < %s AND l.status = %s AND " + drafts_out
+    params: list[Any] = [brand.pk, month, end, COUNTED_STATUS, Declaration.Status.DRAFT]
     scoped = SelloutRollup.objects.filter(brand=brand, month=month)
     products = ProductRollup.objects.filter(brand=brand, month=month)
     themes = FeedbackThemeRollup.objects.filter(brand=brand, month=month)
+    before = _partner_measures(brand=brand, partner=partner, month=month) if partner is not None else {}
     if partner is not None:
         where += " AND l.partner_id = %s"
         params.append(partner.pk)
@@ -182,7 +192,11 @@ def _refresh_month(*, brand: Brand, partner: PartnerCompany | None, month: dt.da
         ],
         batch_size=1000,
     )
-    cube_rows = _rebuild_cube_month(brand=brand, month=month)
+    if partner is None:
+        cube_rows = _rebuild_cube_month(brand=brand, month=month)
+    else:
+        after = _partner_measures(brand=brand, partner=partner, month=month)
+        cube_rows = _cube_apply_delta(brand=brand, partner=partner, month=month, before=before, after=after)
     return {"rollup_rows": rollup_rows, "product_rows": product_rows, "cube_rows": cube_rows}
 
 
@@ -239,6 +253,126 @@ def _rebuild_cube_month(*, brand: Brand, month: dt.date) -> int:
         )
         rows += cursor.rowcount
     return rows
+
+
+# A partner's rollup of one month, by (family, channel, currency): [units, amount_cents, lines].
+Measures = dict[tuple[str, str, str], list[int]]
+# A cube row's identity: (segment id or None for the whole network, dimension, key).
+CubeKey = tuple[int | None, str, str]
+
+
+def _partner_measures(*, brand: Brand, partner: PartnerCompany, month: dt.date) -> Measures:
+    measures: Measures = {}
+    rows = SelloutRollup.objects.filter(brand=brand, partner=partner, month=month).values_list(
+        "family", "channel", "currency", "units", "amount_cents", "lines"
+    )
+    for family, channel, currency, *figures in rows:
+        _add(measures, (family, channel, currency), figures)
+    return measures
+
+
+def _add(totals: dict[Any, list[int]], target: Any, figures: Iterable[int], sign: int = 1) -> None:
+    """Add (or with ``sign=-1`` subtract) [units, amount_cents, lines] to ``totals[target]``."""
+    total = totals.setdefault(target, [0, 0, 0])
+    for i, value in enumerate(figures):
+        total[i] += sign * value
+
+
+def _cube_contributions(
+    *, measures: Measures, currency: str, fields: tuple[str, str, str], segment_ids: list[int]
+) -> dict[CubeKey, list[int]]:
+    """What one partner's rollup of a month adds to each cube row: the same grouping as
+    ``_rebuild_cube_month``, for that partner's current fields (country, region, kind) and segments."""
+    country, region, kind = fields
+    out: dict[CubeKey, list[int]] = {}
+    for (family, channel, row_currency), (units, cents, lines) in measures.items():
+        amount = cents if row_currency == currency else 0  # amounts only add up in the brand's currency
+        keys = {
+            CubeDimension.TOTAL: "",
+            CubeDimension.FAMILY: family,
+            CubeDimension.CHANNEL: channel,
+            CubeDimension.COUNTRY: country,
+            CubeDimension.REGION: f"{country}|{region}",
+            CubeDimension.KIND: kind,
+        }
+        targets: list[CubeKey] = [
+            (scope, str(dimension), key) for scope in (None, *segment_ids) for dimension, key in keys.items()
+        ]
+        targets += [(None, str(CubeDimension.SEGMENT), str(sid)) for sid in segment_ids]
+        for target in targets:
+            _add(out, target, (units, amount, lines))
+    return out
+
+
+def _cube_apply_delta(
+    *, brand: Brand, partner: PartnerCompany, month: dt.date, before: Measures, after: Measures
+) -> int:
+    """Move the cube rows of ``month`` by the partner's difference ``after - before``; returns rows touched.
+
+    A row whose figures come back to zero is deleted (a rebuild has no row for a group without lines), so
+    the cube stays row for row what ``_rebuild_cube_month`` gives. A handful of queries whatever the number
+    of partners: the partner's fields and segments, the rows concerned, then one bulk write of each kind.
+    """
+    if before == after:
+        return 0
+    fields = PartnerCompany.objects.filter(pk=partner.pk).values_list("country", "region", "kind").get()
+    segment_ids = list(
+        SegmentMembership.objects.filter(
+            partner_id=partner.pk, valid_to__isnull=True, segment__brand_id=brand.pk
+        ).values_list("segment_id", flat=True)
+    )
+    delta = _cube_contributions(
+        measures=after, currency=brand.currency, fields=fields, segment_ids=segment_ids
+    )
+    old = _cube_contributions(
+        measures=before, currency=brand.currency, fields=fields, segment_ids=segment_ids
+    )
+    for target, figures in old.items():
+        _add(delta, target, figures, sign=-1)
+    delta = {target: moved for target, moved in delta.items() if any(moved)}
+    if not delta:
+        return 0
+    scopes = Q(segment__isnull=True) | Q(segment_id__in=segment_ids)
+    existing = {
+        (row.segment_id, row.dimension, row.key): row
+        for row in SelloutCube.objects.filter(
+            scopes,
+            brand=brand,
+            month=month,
+            dimension__in={d for _, d, _ in delta},
+            key__in={k for _, _, k in delta},
+        )
+    }
+    changed: list[SelloutCube] = []
+    created: list[SelloutCube] = []
+    emptied: list[SelloutCube] = []
+    for (segment_id, dimension, key), (units, cents, lines) in delta.items():
+        row = existing.get((segment_id, dimension, key))
+        if row is None:
+            created.append(
+                SelloutCube(
+                    brand=brand,
+                    month=month,
+                    segment_id=segment_id,
+                    dimension=dimension,
+                    key=key,
+                    units=units,
+                    amount_cents=cents,
+                    lines=lines,
+                )
+            )
+            continue
+        row.units += units
+        row.amount_cents += cents
+        row.lines += lines
+        (emptied if row.units == row.amount_cents == row.lines == 0 else changed).append(row)
+    if emptied:
+        SelloutCube.objects.filter(pk__in=[row.pk for row in emptied]).delete()
+    if changed:
+        SelloutCube.objects.bulk_update(changed, ["units", "amount_cents", "lines"], batch_size=500)
+    if created:
+        SelloutCube.objects.bulk_create(created, batch_size=500)
+    return len(delta)
 
 
 def declaration_months(*, declaration: Declaration) -> set[dt.date]:

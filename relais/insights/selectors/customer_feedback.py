@@ -19,12 +19,17 @@ from relais.sellout.models import Declaration, DeclarationLine
 def feedback_lines(
     *, brand: Brand, period: Period, q: str = "", segment: Segment | None = None
 ) -> QuerySet[DeclarationLine]:
-    """The brand's sell-out lines that carry a customer comment, newest first; ``q`` searches the comment,
-    the product name and the partner name."""
+    """The brand's counted sell-out lines that carry a customer comment, newest first; ``q`` searches the
+    comment, the product name and the partner name. Accepted lines only, as the theme counts: a flagged line
+    waits for the brand's review, a rejected one never counts."""
     qs = (
-        DeclarationLine.objects.filter(brand=brand, sale_date__gte=period.start, sale_date__lt=period.stop)
+        DeclarationLine.objects.filter(
+            brand=brand,
+            sale_date__gte=period.start,
+            sale_date__lt=period.stop,
+            status=DeclarationLine.Status.ACCEPTED,
+        )
         .exclude(feedback="")
-        .exclude(status=DeclarationLine.Status.REJECTED)
         .exclude(declaration__status=Declaration.Status.DRAFT)
         .select_related("product", "partner")
         .order_by("-sale_date", "-pk")

@@ -62,7 +62,7 @@ def test_partner_aggregates_need_five_other_partners(db, network):
                     for m, qty, status, comment in lines
                 ],
             )
-        in_period = [line for line in lines if line[0] < 2 and line[2] != "rejected"]
+        in_period = [line for line in lines if line[0] < 2 and line[2] == "accepted"]
         counted[p.pk] = bool(in_period)
         commented[p.pk] = any(line[3] for line in in_period)
     segments = {

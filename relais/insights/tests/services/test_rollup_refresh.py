@@ -30,8 +30,9 @@ JAN, FEB = dt.date(2026, 1, 10), dt.date(2026, 2, 3)
 
 
 def counted_lines(brand):
-    """What the figures must equal: the brand's lines that are not rejected, summed directly."""
-    qs = DeclarationLine.objects.filter(brand=brand).exclude(status=DeclarationLine.Status.REJECTED)
+    """What the figures must equal: the brand's accepted lines, summed directly (flagged ones wait for the
+    brand's review, rejected ones never count)."""
+    qs = DeclarationLine.objects.filter(brand=brand, status=DeclarationLine.Status.ACCEPTED)
     sums = qs.aggregate(u=Sum("quantity"), a=Sum("amount"))
     return int(sums["u"] or 0), Decimal(sums["a"] or 0).quantize(Decimal("0.01"))
 
@@ -66,7 +67,7 @@ def snapshot(brand):
     }
 
 
-def test_dashboard_totals_equal_counted_lines_after_imports_rejections_and_returns(
+def test_dashboard_totals_equal_counted_lines_after_imports_approvals_and_returns(
     brand, partner, other_partner
 ):
     drill, saw = product(brand, "Drills"), product(brand, "Saws")
@@ -89,16 +90,17 @@ def test_dashboard_totals_equal_counted_lines_after_imports_rejections_and_retur
     rollup_after_declaration(declaration=first)
     rollup_after_declaration(declaration=second)
     period = whole_period(brand)
+    # The flagged line waits for the brand's review: it counts nowhere yet.
     units, amount = counted_lines(brand)
-    assert (units, amount) == (9, Decimal("250.05"))
-    assert dashboard_totals(brand=brand, period=period) == {"units": 9, "amount": amount, "lines": 5}
+    assert (units, amount) == (7, Decimal("240.04"))
+    assert dashboard_totals(brand=brand, period=period) == {"units": 7, "amount": amount, "lines": 4}
 
-    # The brand's review rejects the flagged line: it no longer counts once the rollups are refreshed.
-    DeclarationLine.objects.filter(brand=brand, status="flagged").update(status="rejected")
+    # The brand's review approves it: it counts once the rollups are refreshed.
+    DeclarationLine.objects.filter(brand=brand, status="flagged").update(status="accepted")
     rollup_after_declaration(declaration=first)
     units, amount = counted_lines(brand)
     totals = dashboard_totals(brand=brand, period=period)
-    assert (totals["units"], totals["amount"]) == (units, amount) == (7, Decimal("240.04"))
+    assert (totals["units"], totals["amount"]) == (units, amount) == (9, Decimal("250.05"))
 
     # Every breakdown adds up to the same totals.
     for dimension in ("month", "family", "channel", "country", "region", "kind"):
@@ -108,13 +110,13 @@ def test_dashboard_totals_equal_counted_lines_after_imports_rejections_and_retur
     by_family = {
         r["key"]: r["units"] for r in dashboard_breakdown(brand=brand, dimension="family", period=period)
     }
-    assert by_family == {"Drills": 6, "Saws": 1}
+    assert by_family == {"Drills": 6, "Saws": 3}
     by_channel = {
         r["key"]: r["units"] for r in dashboard_breakdown(brand=brand, dimension="channel", period=period)
     }
-    assert by_channel == {"in_store": 6, "online": 1}
+    assert by_channel == {"in_store": 8, "online": 1}
     by_month = [r["units"] for r in dashboard_breakdown(brand=brand, dimension="month", period=period)]
-    assert by_month == [0, 8, -1, 0]
+    assert by_month == [0, 8, 1, 0]
 
 
 def test_refresh_is_idempotent(brand, partner, other_partner):
