@@ -10,7 +10,10 @@ from relais.sellout.models import DeclarationLine
 def test_every_declared_field_is_a_column_of_the_line_with_its_type_and_length():
     for spec in fields.FIELDS:
         model_field = DeclarationLine._meta.get_field(spec.name)
-        assert spec.max_length == getattr(model_field, "max_length", None)
+        # The model's length, or for text the model leaves unbounded the one every door applies.
+        expected = getattr(model_field, "max_length", None) or fields.TEXT_MAX_LENGTHS.get(spec.name)
+        assert spec.max_length == expected
+    assert fields.MAX_LENGTHS["feedback"] == forms.LineForm.base_fields["feedback"].max_length == 2000
     assert {f.name: f.kind for f in fields.FIELDS if f.kind != "text"} == {
         "quantity": "integer",
         "sale_date": "date",
