@@ -329,3 +329,27 @@ def test_a_message_without_period_nor_date_is_refused_naming_it(partner):
     with pytest.raises(ApplicationError) as caught:
         edifact_declaration_import(partner=partner, text=text)
     assert str(caught.value.message).startswith("interchange X1, message M1: ")
+
+
+@pytest.mark.django_db
+def test_two_interchanges_under_one_una_are_not_one_declaration(partner):
+    # As the 2006 and 2008 reports came, concatenated behind one UNA: they were read as one declaration,
+    # and the errors of the second repeated "LIN 2, segment 11" without saying which message.
+    product_a = ProductFactory(brand=partner.brand, list_price="12.50")
+    product_b = ProductFactory(brand=partner.brand, list_price="180.00")
+    text = fixture_text("two_interchanges.edi", GTIN_A=product_a.gtin, GTIN_B=product_b.gtin)
+    text = text.replace("UNZ+2+SR06001'\nUNA:+.? '\n", "UNZ+2+SR06001'\n")
+    assert text.count("UNA") == 1
+
+    outcome = edifact_declaration_import(partner=partner, text=text)
+
+    periods = sorted(Declaration.objects.filter(partner=partner).values_list("period_start", "period_end"))
+    assert periods == [
+        (date(2006, 2, 1), date(2006, 2, 28)),
+        (date(2006, 2, 1), date(2006, 2, 28)),
+        (date(2006, 3, 1), date(2006, 3, 31)),
+        (date(2007, 12, 1), date(2007, 12, 31)),
+    ]
+    messages = [e.message for e in outcome.result.errors]
+    assert messages[0].startswith("interchange SR06001, message ME000002, LIN 2, segment 10: GTIN")
+    assert messages[1].startswith("interchange SR08001, message 1, LIN 2, segment 11: GTIN")
