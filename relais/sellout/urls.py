@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.sellout import views
+from relais.sellout import views, views_reconciliation
 
 app_name = "sellout"
 
@@ -47,4 +47,8 @@ urlpatterns = [
     ),
     path("brand/declarations/lines/<int:line_id>/review/", views.brand_line_review, name="brand_line_review"),
     path("brand/declarations/export.<str:fmt>", views.brand_lines_export, name="brand_lines_export"),
+    path("brand/reconciliation/", views_reconciliation.brand_reconciliation, name="brand_reconciliation"),
+    path(
+        "partners/<int:partner_id>/data-quality/", views_reconciliation.partner_quality, name="partner_quality"
+    ),
 ]
