@@ -89,3 +89,14 @@ def test_the_fragment_is_closed_to_other_partners_and_brands(other_brand, partne
     from_other_brand = UserFactory(email="y@globex.test", role=Role.BRAND_ADMIN, brand=other_brand)
     for user in (from_other_partner, from_other_brand):
         assert login_client(user).get(url).status_code == 404
+
+
+def test_the_partner_page_and_the_portal_load_the_fragment(brand_admin, partner_admin, partner):
+    fragment = reverse("sellout:partner_quality", args=[partner.pk])
+    pages = (
+        (brand_admin, reverse("network:partner_detail", args=[partner.pk])),
+        (partner_admin, reverse("network:portal_home")),
+    )
+    for user, url in pages:
+        body = login_client(user).get(url).content.decode()
+        assert f'hx-get="{fragment}"' in body
