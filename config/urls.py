@@ -1,11 +1,21 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from config.api import api
+from relais.accounts import views as accounts_views
 from relais.core import views as core_views
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without a link (the admin, the API docs, files)."""
+    return redirect(static_url("favicon.svg"), permanent=True)
+
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -22,7 +32,10 @@ urlpatterns = [
     path("", include("relais.insights.urls")),
     path("portal/api-keys/", include("relais.api.urls")),
     path("api/v1/", api.urls),
+    # The admin's own login form would bypass the login throttle: it is served by the Relais login view.
+    path("admin/login/", accounts_views.login_view, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 if settings.DEBUG:

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # the API docs page from its own static files, not a CDN (Content-Security-Policy: 'self')
     "relais.core",
     "relais.accounts",
     "relais.network",
@@ -41,6 +42,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "relais.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,11 +122,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Login rate limiting: failed attempts within the window per (e-mail, IP), per e-mail from any IP, and per IP
-# for any e-mail (relais.accounts.services.login_is_throttled).
+# for any e-mail (relais.accounts.services.login_is_throttled). The per-IP limit is high on purpose: it only
+# brakes one machine spraying many accounts, and many people may share an office's address.
 RELAIS_LOGIN_MAX_ATTEMPTS = 5
 RELAIS_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT = 20
-RELAIS_LOGIN_MAX_ATTEMPTS_PER_IP = 50
+RELAIS_LOGIN_MAX_ATTEMPTS_PER_IP = 300
 RELAIS_LOGIN_WINDOW_SECONDS = 15 * 60
+# Password-reset requests per requested e-mail and per client IP within the window.
+RELAIS_PASSWORD_RESET_MAX_PER_EMAIL = 3
+RELAIS_PASSWORD_RESET_MAX_PER_IP = 20
+RELAIS_PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
+# How many reverse proxies in front of the application append to X-Forwarded-For (relais.core.client_ip).
+# 0: the header is ignored and REMOTE_ADDR is the client. Behind the documented TLS proxy: 1.
+RELAIS_TRUSTED_PROXY_COUNT = int(env_str("RELAIS_TRUSTED_PROXY_COUNT", "0"))
+
+# Content-Security-Policy of every response (relais.core.middleware). Scripts and styles come from our own
+# static files; 'unsafe-inline' stays for the few inline scripts, handlers and style attributes the templates
+# still carry (no eval: htmx runs without hx-on, Chart.js without it too).
+RELAIS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

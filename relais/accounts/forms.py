@@ -2,11 +2,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from relais.accounts import services
 from relais.accounts.models import Role, User
+from relais.core.client_ip import client_ip
 
 
 class LoginForm(forms.Form):
@@ -29,7 +31,7 @@ class LoginForm(forms.Form):
         password = cleaned.get("password")
         if not email or not password:
             return cleaned
-        ip = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        ip = client_ip(self.request) if self.request else ""
         if services.login_is_throttled(email=email, ip=ip):
             raise forms.ValidationError(
                 _("Too many failed attempts. Wait 15 minutes or reset your password."), code="throttled"
@@ -41,6 +43,23 @@ class LoginForm(forms.Form):
         services.login_failures_clear(email=email, ip=ip)
         self.user = user
         return cleaned
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form, with a limit on requests per e-mail and per client IP (``services``)."""
+
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        ip = client_ip(self.request) if self.request else ""
+        if not services.password_reset_request_allow(email=email, ip=ip):
+            raise forms.ValidationError(
+                _("Too many password-reset requests. Wait an hour, then ask again."), code="throttled"
+            )
+        return email
 
 
 class InvitationForm(forms.Form):

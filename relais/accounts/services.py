@@ -85,7 +85,14 @@ def user_set_active(*, user: User, by: User, is_active: bool) -> User:
 def _throttle_counters(email: str, ip: str) -> list[tuple[str, int]]:
     """The failure counters a login attempt moves, each with its limit within the window: the (e-mail, IP)
     pair (a person mistyping), the e-mail from any IP (one account attacked from many addresses) and the IP
-    for any e-mail (one address trying many accounts)."""
+    for any e-mail (one address trying many accounts).
+
+    ``ip`` is the real client address (``relais.core.client_ip``), not the proxy's. The per-IP limit is
+    deliberately much higher than the others (``RELAIS_LOGIN_MAX_ATTEMPTS_PER_IP``, 300 by default): the
+    pair and account counters protect each account; the address counter only brakes one machine spraying
+    many accounts, and must not lock out an office whose people share one NAT address because somebody
+    typed 50 wrong e-mails. It answers every e-mail the same way once reached (refusing only unknown
+    accounts would tell an attacker which accounts exist)."""
     account = email.strip().lower()
     return [
         (f"login-fail:{account}:{ip}", settings.RELAIS_LOGIN_MAX_ATTEMPTS),
@@ -94,33 +101,61 @@ def _throttle_counters(email: str, ip: str) -> list[tuple[str, int]]:
     ]
 
 
-def login_is_throttled(*, email: str, ip: str) -> bool:
-    """True when any of the attempt's counters reached its limit (see ``_throttle_counters``)."""
-    counters = _throttle_counters(email, ip)
+def _counters_reached(counters: list[tuple[str, int]]) -> bool:
     counts = cache.get_many([key for key, _limit in counters])
     return any(counts.get(key, 0) >= limit for key, limit in counters)
 
 
-def login_failure_record(*, email: str, ip: str) -> int:
-    """Count a failed login on each counter; the counters expire with the window. Returns the (e-mail, IP)
-    count."""
+def _counters_increment(counters: list[tuple[str, int]], *, timeout: int) -> list[int]:
     counts = []
-    for key, _limit in _throttle_counters(email, ip):
-        if cache.add(key, 1, timeout=settings.RELAIS_LOGIN_WINDOW_SECONDS):
+    for key, _limit in counters:
+        if cache.add(key, 1, timeout=timeout):
             counts.append(1)
             continue
         try:
             counts.append(cache.incr(key))
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.RELAIS_LOGIN_WINDOW_SECONDS)
+            cache.set(key, 1, timeout=timeout)
             counts.append(1)
-    return counts[0]
+    return counts
+
+
+def login_is_throttled(*, email: str, ip: str) -> bool:
+    """True when any of the attempt's counters reached its limit (see ``_throttle_counters``)."""
+    return _counters_reached(_throttle_counters(email, ip))
+
+
+def login_failure_record(*, email: str, ip: str) -> int:
+    """Count a failed login on each counter; the counters expire with the window. Returns the (e-mail, IP)
+    count."""
+    counters = _throttle_counters(email, ip)
+    return _counters_increment(counters, timeout=settings.RELAIS_LOGIN_WINDOW_SECONDS)[0]
 
 
 def login_failures_clear(*, email: str, ip: str) -> None:
     """A successful login clears the person's own counter only: an attack on the account or from the
     address is still counted."""
     cache.delete(_throttle_counters(email, ip)[0][0])
+
+
+def _password_reset_counters(email: str, ip: str) -> list[tuple[str, int]]:
+    """Reset requests within the window, per requested e-mail (whether or not it has an account, so the
+    answer does not tell which addresses exist) and per client IP."""
+    account = email.strip().lower()
+    return [
+        (f"reset-request:{account}", settings.RELAIS_PASSWORD_RESET_MAX_PER_EMAIL),
+        (f"reset-request-ip:{ip}", settings.RELAIS_PASSWORD_RESET_MAX_PER_IP),
+    ]
+
+
+def password_reset_request_allow(*, email: str, ip: str) -> bool:
+    """Count one password-reset request; False (and nothing counted) when the e-mail or the IP already
+    reached its limit in the window: no more reset e-mails to flood an inbox or the mail server with."""
+    counters = _password_reset_counters(email, ip)
+    if _counters_reached(counters):
+        return False
+    _counters_increment(counters, timeout=settings.RELAIS_PASSWORD_RESET_WINDOW_SECONDS)
+    return True
 
 
 # --- invitations ------------------------------------------------------------------------------------

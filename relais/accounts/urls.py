@@ -19,7 +19,7 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.user_set_active_view, name="user_set_active"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetRequestView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",

@@ -1,5 +1,9 @@
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from relais.accounts import selectors, services
 from relais.accounts.access import access_partner_by_id
-from relais.accounts.forms import InvitationAcceptForm, InvitationForm, LoginForm
+from relais.accounts.forms import InvitationAcceptForm, InvitationForm, LoginForm, PasswordResetRequestForm
 from relais.accounts.models import Role, User
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
@@ -34,7 +38,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
         if user.preferred_language:
             translation.activate(user.preferred_language)
-            response.set_cookie("django_language", user.preferred_language, samesite="Lax")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.preferred_language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
+            )
         return response
     status = (
         429 if form.errors and any(e.code == "throttled" for e in form.non_field_errors().as_data()) else 200
@@ -42,6 +55,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status
     )
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """Django's reset view with the rate-limited form: a refused request is a 429 naming the wait."""
+
+    form_class = PasswordResetRequestForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if any(error.code == "throttled" for error in form.errors.as_data().get("email", [])):
+            response.status_code = 429
+        return response
 
 
 @require_POST
