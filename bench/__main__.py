@@ -1,10 +1,12 @@
 """`make bench`: every benchmark, each as ratios against a baseline measured in the same run.
 
-Suites (BENCH_SUITES, default "import,leaderboard,dashboard"), each on every database of BENCH_DB:
+Suites (BENCH_SUITES, default "import,leaderboard,dashboard,followups"), each on every database of BENCH_DB:
     import       the sell-out import against the bare bulk write and against Django row by row (below)
     leaderboard  reading one's rank at 1k and 100k partners (bench/leaderboard.py)
     dashboard    the brand dashboard on the rollups against a DuckDB full scan, 1M and 10M lines
                  (bench/dashboard.py; BENCH_DASHBOARD_SIZES)
+    followups    one declaration's follow-ups (rollups, cube by delta) at 1k and 100k partners
+                 (bench/followups.py; BENCH_FOLLOWUPS_SIZES)
 
 Environment:
     BENCH_SIZES  import line counts, default "100000,1000000,4000000"
@@ -67,7 +69,7 @@ def worker(*args: str) -> dict:
 
 
 def other_suite(module: str, db: str) -> None:
-    """bench/leaderboard.py or bench/dashboard.py in its own process, on one database."""
+    """bench/leaderboard.py, bench/dashboard.py or bench/followups.py in its own process, on one database."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DATABASE_URL", None)
     env["DB"] = db
@@ -78,7 +80,9 @@ def other_suite(module: str, db: str) -> None:
 
 
 def main() -> None:
-    suites = [s.strip() for s in os.environ.get("BENCH_SUITES", "import,leaderboard,dashboard").split(",")]
+    suites = [
+        s.strip() for s in os.environ.get("BENCH_SUITES", "import,leaderboard,dashboard,followups").split(",")
+    ]
     choice = os.environ.get("BENCH_DB", "both")
     dbs = ["sqlite", "postgres"] if choice == "both" else [choice]
     if "postgres" in dbs and not postgres_reachable():
@@ -88,7 +92,11 @@ def main() -> None:
         dbs = ["sqlite"]
     if "import" in suites:
         import_suite(dbs)
-    for name, module in (("leaderboard", "bench.leaderboard"), ("dashboard", "bench.dashboard")):
+    for name, module in (
+        ("leaderboard", "bench.leaderboard"),
+        ("dashboard", "bench.dashboard"),
+        ("followups", "bench.followups"),
+    ):
         if name in suites:
             for db in dbs:
                 other_suite(module, db)
