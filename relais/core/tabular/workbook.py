@@ -124,8 +124,12 @@ def _part_check(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """Inflate one sheet part in a stream (bounded by its declared size): CRC checked, formula cells
     without a value refused."""
     tail = b""
+    inflated = 0
     with archive.open(info) as part:
         while chunk := part.read(_READ_BYTES):
+            inflated += len(chunk)
+            if inflated > info.file_size:  # a part that inflates past the size it declares
+                raise _too_big()
             window = tail + chunk
             if b"<f" in window:
                 found = _FORMULA_WITHOUT_VALUE.search(window)

@@ -1,6 +1,7 @@
 """Hostile or unusual files: refused or cleaned before any heavy work, with a message a person can act on."""
 
 import io
+import struct
 import time
 import zipfile
 
@@ -172,3 +173,30 @@ def test_the_messages_are_in_french_for_a_french_user(tmp_path):
     wide.write_text(";" * 5000 + "\n", encoding="utf-8")
     with translation.override("fr"), pytest.raises(ApplicationError, match="La ligne 1 du fichier a plus de"):
         table_open(wide)
+
+
+def test_a_workbook_part_that_lies_about_its_size_is_refused_before_calamine_inflates_it(tmp_path):
+    good = tmp_path / "good.xlsx"
+    _xlsx(good, lambda s: s.append(["gtin", "qty"]))
+    liar = tmp_path / "liar.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(liar, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * (3 * 1024 * 1024))
+            target.writestr(info.filename, data)
+    # Declare 1 KB for the 3 MB part, in its local header and in the central directory.
+    content = bytearray(liar.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := content.find(signature, start)) >= 0:
+            if content[start + name_at : start + name_at + len(name)] == name:
+                content[start + size_at : start + size_at + 4] = struct.pack("<I", 1024)
+            start += 4
+    liar.write_bytes(bytes(content))
+    assert zipfile.ZipFile(liar).getinfo("xl/worksheets/sheet1.xml").file_size == 1024
+
+    # zipfile stops at the declared size, and the part fails its CRC: refused, never inflated whole.
+    with pytest.raises(ApplicationError, match="cannot be read: Bad CRC-32"):
+        table_open(liar)
