@@ -164,7 +164,13 @@ def line_factor(multipliers: Iterable[ChallengeRule], *, channel: str, gtin: str
 
 
 def score_line(rules: Iterable[ChallengeRule], line: Mapping[str, Any]) -> list[LineAward]:
-    """Awards of one line (a mapping with id, quantity, amount, channel, gtin, family) under current rules."""
+    """Awards of one line (a mapping with id, quantity, amount, channel, gtin, family) under current rules.
+
+    A line flagged for review (or rejected) earns nothing: its points come when the brand approves it (the
+    review re-scores the declaration, ``relais.followups.declarations.line_review``).
+    """
+    if line.get("status", DeclarationLine.Status.ACCEPTED) != DeclarationLine.Status.ACCEPTED:
+        return []
     rules = list(rules)
     multipliers = [r for r in rules if r.kind == RuleKind.MULTIPLIER]
     factor = line_factor(multipliers, channel=line["channel"], gtin=line["gtin"], family=line["family"] or "")

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Brand, TimeStampedModel
+from relais.sellout.anomalies.reasons import anomaly_text
 
 
 class Source(models.TextChoices):
@@ -114,6 +115,9 @@ class DeclarationLine(models.Model):
     feedback = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
     flag_reason = models.CharField(max_length=200, blank=True)
+    # What the anomaly checks found (``relais.sellout.anomalies``): a list of {"code": ..., parameters},
+    # translated when shown, in the reader's language.
+    anomalies = models.JSONField(default=list, blank=True)
     source_row = models.PositiveIntegerField(null=True, blank=True)
     dedup_key = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -130,6 +134,57 @@ class DeclarationLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gtin} × {self.quantity} on {self.sale_date}"
+
+    @property
+    def flag_text(self) -> str:
+        """Why the line is flagged, in the reader's language (the anomalies found, else the price check)."""
+        texts = [anomaly_text(item) for item in self.anomalies or []]
+        return " · ".join(t for t in texts if t) or self.flag_reason
+
+
+class SalesHistory(models.Model):
+    """A partner's sell-out of one product in one month (accepted lines): what the anomaly checks compare
+    a new line with, read without scanning the lines. Maintained by the ingest engine, a delta per batch."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+", db_index=False)
+    partner = models.ForeignKey("network.PartnerCompany", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # first day of the month
+    units = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    lines = models.PositiveIntegerField(default=0)
+    max_quantity = models.IntegerField(default=0)
+    max_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "product", "month"], name="sellout_history_unique_per_month"
+            )
+        ]
+        indexes = [models.Index(fields=["brand", "product", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.product_id} {self.month:%Y-%m}: {self.units}"
+
+
+class AnomalyThresholds(TimeStampedModel):
+    """A brand's thresholds for the anomaly checks; a brand without a row gets the defaults
+    (``relais.sellout.anomalies.thresholds.DEFAULTS``, documented in docs/sellout.md)."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="anomaly_thresholds")
+    enabled = models.BooleanField(_("anomaly checks on"), default=True)
+    line_ratio = models.FloatField(_("line above its usual size, times"), default=4.0)
+    robust_z = models.FloatField(_("robust score above"), default=4.0)
+    month_ratio = models.FloatField(_("month volume above its usual, times"), default=3.0)
+    week_ratio = models.FloatField(_("week volume above its usual, times"), default=2.0)
+    min_excess_units = models.PositiveIntegerField(_("minimum excess units"), default=10)
+    min_history_months = models.PositiveIntegerField(_("months of history needed"), default=3)
+    min_peers = models.PositiveIntegerField(_("comparable partners needed"), default=5)
+    duplicates_in_file = models.BooleanField(_("flag duplicates within a file"), default=True)
+
+    def __str__(self) -> str:
+        return f"anomaly thresholds of {self.brand_id}"
 
 
 class ColumnMapping(TimeStampedModel):

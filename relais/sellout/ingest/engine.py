@@ -23,6 +23,8 @@ from relais.core.errors import ApplicationError
 from relais.core.jobs import job_progress, job_progress_connection
 from relais.core.models import Job
 from relais.core.tabular import RowError, Table
+from relais.sellout.anomalies.checks import AnomalyChecks
+from relais.sellout.anomalies.thresholds import thresholds_for
 from relais.sellout.ingest import dedup, files, mapping, store, validate
 from relais.sellout.ingest.mapping import FIELD_NAMES, FIELDS
 from relais.sellout.models import ColumnMapping, Declaration, DeclarationLine, ImportRowError, SelloutImport
@@ -110,6 +112,13 @@ class Engine:
             store.Staging(brand_id=declaration.brand_id, declaration_id=declaration.pk) if staged else None
         )
         self.stored_errors = dict.fromkeys(MAX_STORED_ERRORS, 0)
+        # Unusual lines are flagged for the brand's review, whatever the door (relais.sellout.anomalies).
+        self.anomalies = AnomalyChecks(
+            partner=declaration.partner,
+            thresholds=thresholds_for(brand_id=declaration.brand_id),
+            families=families_load(declaration.brand_id),
+            today=self.today,
+        )
 
     def run_batch(self, frame: pl.DataFrame, *, raw_columns: list[str] | None) -> IngestResult:
         if not self.options.get("decimal"):
@@ -126,6 +135,7 @@ class Engine:
         lines = dedup.with_dedup_keys(
             checked.lines, partner_id=self.declaration.partner_id, occurrences=self.occurrences
         )
+        lines = self.anomalies.check(lines)
         rows = store.prepare_rows(
             lines,
             brand_id=self.declaration.brand_id,
@@ -139,6 +149,7 @@ class Engine:
         duplicate_set = set(duplicate_rows)
         stored = lines.filter(~pl.col("source_row").is_in(duplicate_rows)) if duplicate_rows else lines
         flagged = int((stored["status"] == "flagged").sum()) if stored.height else 0
+        self.anomalies.record(stored)
         if stored.height:
             self._widen_dates(stored["sale_date"].min(), stored["sale_date"].max())
 
@@ -245,6 +256,11 @@ def catalogue_load(brand_id: int) -> validate.Catalogue:
     """The brand's products as the checks read them (GTIN, id, list price, currency)."""
     rows = Product.objects.filter(brand_id=brand_id).values_list("gtin", "pk", "list_price", "currency")
     return validate.Catalogue.from_rows(list(rows))
+
+
+def families_load(brand_id: int) -> dict[int, str]:
+    """Product id -> family, for the products of the brand that have one (the anomaly checks' fallback)."""
+    return dict(Product.objects.filter(brand_id=brand_id).exclude(family="").values_list("pk", "family"))
 
 
 # --- Files -------------------------------------------------------------------------------------------------

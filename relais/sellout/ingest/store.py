@@ -53,6 +53,8 @@ def prepare_rows(lines: pl.DataFrame, *, brand_id: int, partner_id: int, declara
         created = now.isoformat()
     else:  # Django stores aware datetimes as naive UTC text on SQLite
         created = now.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    if "anomalies" not in lines.columns:  # lines that skipped the anomaly checks
+        lines = lines.with_columns(pl.lit("[]").alias("anomalies"))
     return (
         lines.with_columns(
             pl.lit(brand_id, dtype=pl.Int64).alias("brand_id"),

@@ -260,13 +260,13 @@ def test_same_sales_in_another_layout_add_nothing(partner, products, tmp_path):
         (
             "N° facture;Code EAN;Qté;Date de vente;Montant HT\r\n"
             f"FA-1;{ean13(1)};2;03/10/2026;39,80\r\n"
-            f"FA-1;{ean13(1)};2;03/10/2026;39,80\r\n"  # the same sale twice on one invoice: two sales
+            f"FA-1;{ean13(1)};2;03/10/2026;39,80\r\n"  # twice on one invoice: stored, flagged for review
             f"FA-2;{ZERO_EAN};1;04/10/2026;19,90\r\n"
             f";{ean13(2)};1;05/10/2026;19,90\r\n"  # no invoice reference
         ).encode("cp1252")
     )
     first, _ = run_file(partner, csv_path)
-    assert (first.accepted, first.duplicates) == (4, 0)
+    assert (first.accepted, first.flagged, first.duplicates) == (3, 1, 0)
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
