@@ -219,6 +219,7 @@ def slsrpt_parse(text: str) -> SlsrptReport:
         if tag == "UNB":
             interchange_ref = _component(_element(segment.elements, 4), 0)
         elif tag == "UNH":
+            _unclosed(interchange_ref, message)
             message = [segment]
         elif tag == "UNT" and message is not None:
             if _component(_element(message[0].elements, 1), 0) == "SLSRPT":
@@ -227,9 +228,22 @@ def slsrpt_parse(text: str) -> SlsrptReport:
             message = None
         elif message is not None:
             message.append(segment)
+    _unclosed(interchange_ref, message)
     if not found:
         raise ApplicationError(_("The interchange holds no SLSRPT (sales report) message."))
     return report
+
+
+def _unclosed(interchange_ref: str, message: list[Any] | None) -> None:
+    """A message still open (no UNT before the next UNH or the end): the file was cut, refuse it."""
+    if message is not None:
+        raise ApplicationError(
+            _("interchange %(interchange)s, message %(message)s: the message has no UNT (the file was cut?).")
+            % {
+                "interchange": interchange_ref or "?",
+                "message": _component(_element(message[0].elements, 0), 0) or "?",
+            }
+        )
 
 
 class _MessageReader:

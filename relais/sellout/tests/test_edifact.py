@@ -353,3 +353,13 @@ def test_two_interchanges_under_one_una_are_not_one_declaration(partner):
     messages = [e.message for e in outcome.result.errors]
     assert messages[0].startswith("interchange SR06001, message ME000002, LIN 2, segment 10: GTIN")
     assert messages[1].startswith("interchange SR08001, message 1, LIN 2, segment 11: GTIN")
+
+
+def test_a_cut_file_is_refused_naming_the_message_left_open():
+    text = one_line("QTY+153:1", "PRI+NTP:5")
+    cut = text[: text.index("UNT+")]
+
+    with pytest.raises(ApplicationError) as caught:
+        slsrpt_parse(cut)
+
+    assert str(caught.value.message).startswith("interchange X1, message M1: the message has no UNT")
