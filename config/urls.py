@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("relais.network.urls")),
     path("catalog/", include("relais.catalog.urls")),
     path("", include("relais.sellout.urls")),
+    path("", include("relais.stock.urls")),
     path("", include("relais.incentives.urls")),
     path("", include("relais.insights.urls")),
     path("portal/api-keys/", include("relais.api.urls")),

@@ -38,3 +38,8 @@ def stock_snapshots_find(
     if on is not None:
         snapshots = snapshots.filter(stock_date=on)
     return list(snapshots.order_by("-stock_date", "gtin", "location"))
+
+
+def partner_product_by_gtin_find(*, partner: PartnerCompany, gtin: str) -> Product | None:
+    """The product of the partner's brand with this GTIN-14, or None."""
+    return Product.objects.filter(brand_id=partner.brand_id, gtin=gtin).first()
