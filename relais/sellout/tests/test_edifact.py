@@ -5,6 +5,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from relais.catalog.tests.factories import ProductFactory
 from relais.core.errors import ApplicationError
@@ -363,3 +365,41 @@ def test_a_cut_file_is_refused_naming_the_message_left_open():
         slsrpt_parse(cut)
 
     assert str(caught.value.message).startswith("interchange X1, message M1: the message has no UNT")
+
+
+def generated(gtins: list[str], *, messages: int, places: int, lines: int) -> str:
+    """One interchange of ``messages`` SLSRPT messages of ``places`` places of ``lines`` distinct lines."""
+    segments = ["UNB+UNOC:3+1:14+2:14+261201:0830+GEN1"]
+    for m in range(1, messages + 1):
+        body = [
+            f"UNH+{m}+SLSRPT:D:96A:UN:EAN004",
+            f"BGM+73E+R{m}+9",
+            "DTM+90:20261001:102",
+            "DTM+91:20261031:102",
+        ]
+        for p in range(places):
+            body.append(f"LOC+162+54123450{p:04d}0::9")
+            for n in range(lines):
+                quantity = (m * places + p) * 10 + n % 5 + 1
+                body += [f"LIN+{n + 1}++{gtins[n % len(gtins)]}:EN", f"QTY+153:{quantity}", "PRI+NTP:12.50"]
+                body.append(f"DTM+356:202610{n % 28 + 1:02d}:102")
+        body.append(f"UNT+{len(body) + 1}+{m}")
+        segments += body
+    segments.append(f"UNZ+{messages}+GEN1")
+    return "UNA:+.? '" + "'".join(segments) + "'"
+
+
+@pytest.mark.django_db
+def test_the_queries_of_a_file_grow_with_its_declarations_not_its_lines(partner):
+    gtins = [ProductFactory(brand=partner.brand, list_price="12.50").gtin for _ in range(10)]
+    counts = {}
+    for lines in (5, 60):
+        Declaration.objects.filter(partner=partner).delete()
+        with CaptureQueriesContext(connection) as queries:
+            outcome = edifact_declaration_import(
+                partner=partner, text=generated(gtins, messages=2, places=2, lines=lines)
+            )
+        assert len(outcome.declarations) == 4 and outcome.result.accepted == 4 * lines
+        counts[lines] = len(queries)
+
+    assert counts[60] == counts[5]
