@@ -4,15 +4,43 @@ The ledger is append-only: a ``PointsEntry`` amount is never updated nor deleted
 (``remaining`` says how much of the lot is left); negative entries consume lots through ``LotAllocation`` rows,
 soonest-expiring first. ``PointsAccount.balance`` is maintained in the same transaction as every entry, under a
 row lock, and always equals the sum of the account's entries (and the sum of its lots' ``remaining``).
+
+Earned lots may be *held* (the brand's ``IncentiveSettings``): until ``available_at``, or until the sales
+period is reconciled (``awaits_reconciliation``), they cannot be spent. Holding is read at spending time from
+the lot itself (``lot_available_q``), so no job has to run for a lot to become available on its date.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Brand, TimeStampedModel
+
+
+class IncentiveSettings(TimeStampedModel):
+    """A brand's rules for the points its partners earn: how long earned points are held before they can be
+    spent. No row means the defaults (14 days, no wait for reconciliation)."""
+
+    DEFAULT_HOLDING_DAYS = 14
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="incentive_settings")
+    holding_days = models.PositiveIntegerField(_("holding period (days)"), default=DEFAULT_HOLDING_DAYS)
+    # Hold earned points until the sales period is reconciled (``points_release``) instead of for a number of days.
+    hold_until_reconciled = models.BooleanField(
+        _("hold points until the period is reconciled"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("incentive settings")
+        verbose_name_plural = _("incentive settings")
+
+    def __str__(self) -> str:
+        return f"incentive settings of {self.brand_id}"
 
 
 class Challenge(TimeStampedModel):
@@ -190,7 +218,8 @@ class PointsAccount(models.Model):
         return f"account {self.partner_id}/{self.user_id or '-'}: {self.balance}"
 
     @property
-    def available(self) -> int:
+    def confirmed(self) -> int:
+        """What is no longer under review; held lots are part of it (``selectors.points_spendable`` is not)."""
         return self.balance - self.provisional
 
 
@@ -239,6 +268,10 @@ class PointsEntry(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     # For lots (amount > 0): what is left to spend. Always 0 on negative entries.
     remaining = models.BigIntegerField(default=0)
+    # Holding of an earned lot: not spendable before ``available_at`` (null: no holding), nor while it
+    # awaits the reconciliation of its sales period (``points_release`` then sets ``available_at``).
+    available_at = models.DateTimeField(null=True, blank=True)
+    awaits_reconciliation = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -249,6 +282,11 @@ class PointsEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["brand", "idempotency_key"], name="points_entry_key_unique"),
             models.CheckConstraint(name="points_entry_amount_not_zero", condition=~models.Q(amount=0)),
+            models.CheckConstraint(
+                name="points_entry_hold_on_lots_only",
+                condition=models.Q(amount__gt=0)
+                | (models.Q(available_at__isnull=True) & models.Q(awaits_reconciliation=False)),
+            ),
             models.CheckConstraint(
                 name="points_entry_remaining_in_lot",
                 condition=models.Q(remaining__gte=0)
@@ -265,6 +303,22 @@ class PointsEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount:+d} ({self.idempotency_key})"
+
+    @property
+    def is_held(self) -> bool:
+        """Some of the lot is left and its holding is not over yet (it cannot be spent now)."""
+        if self.amount <= 0 or self.remaining <= 0:
+            return False
+        return self.awaits_reconciliation or (
+            self.available_at is not None and self.available_at > timezone.now()
+        )
+
+
+def lot_available_q(now: datetime) -> models.Q:
+    """Lots whose holding is over at ``now`` (or that were never held); confirmation is checked apart."""
+    return models.Q(awaits_reconciliation=False) & (
+        models.Q(available_at__isnull=True) | models.Q(available_at__lte=now)
+    )
 
 
 class LotAllocation(models.Model):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from relais.accounts.models import User
 from relais.catalog.models import Product
@@ -17,6 +18,7 @@ from relais.incentives.leaderboard import board_size, count_above
 from relais.incentives.models import (
     Challenge,
     ChallengeRule,
+    IncentiveSettings,
     LeaderboardScore,
     Objective,
     PointsAccount,
@@ -24,6 +26,7 @@ from relais.incentives.models import (
     RedemptionOrder,
     Reward,
     RuleKind,
+    lot_available_q,
 )
 from relais.incentives.rules import (
     REVIEWED,
@@ -227,11 +230,62 @@ def points_account_find(*, partner: PartnerCompany, user: User | None = None) ->
     return qs.first()
 
 
-def account_summary(*, partner: PartnerCompany, user: User | None = None) -> dict[str, int]:
+def incentive_settings_of(*, brand_id: int) -> IncentiveSettings:
+    """The brand's incentive settings; the defaults (unsaved) when it never changed them."""
+    found = IncentiveSettings.objects.filter(brand_id=brand_id).first()
+    return found if found is not None else IncentiveSettings(brand_id=brand_id)
+
+
+def points_spendable(*, account: PointsAccount, now: datetime | None = None) -> int:
+    """What the account can spend at ``now``: its confirmed lots whose holding is over.
+
+    Held lots (before their ``available_at``, or awaiting reconciliation) and provisional lots are not
+    spendable; lots past their expiry still count here, as the debit expires them first and checks again.
+    """
+    now = now or timezone.now()
+    spendable = PointsEntry.objects.filter(
+        lot_available_q(now), account=account, status=PointsEntry.Status.CONFIRMED, remaining__gt=0
+    ).aggregate(s=Sum("remaining"))["s"]
+    return spendable or 0
+
+
+def account_summary(*, partner: PartnerCompany, user: User | None = None) -> dict[str, Any]:
+    """The balance of the account a partner user sees, split by what can be spent now.
+
+    ``available`` (spendable now) + ``held`` (confirmed, in the holding period) + ``provisional`` (under
+    review) = ``balance``. ``held_until`` lists the held points by the day they become available (soonest
+    first); ``awaiting_reconciliation`` the held points waiting for their sales period to be reconciled.
+    Provisional points also held say so on their own entry (``PointsEntry.is_held``).
+    """
+    summary: dict[str, Any] = {
+        "balance": 0,
+        "available": 0,
+        "provisional": 0,
+        "held": 0,
+        "held_until": [],
+        "awaiting_reconciliation": 0,
+    }
     account = points_account_find(partner=partner, user=user)
     if account is None:
-        return {"balance": 0, "available": 0, "provisional": 0}
-    return {"balance": account.balance, "available": account.available, "provisional": account.provisional}
+        return summary
+    now = timezone.now()
+    held = PointsEntry.objects.filter(
+        ~lot_available_q(now), account=account, status=PointsEntry.Status.CONFIRMED, remaining__gt=0
+    )
+    by_day: dict[date, int] = defaultdict(int)
+    for available_at, awaits, remaining in held.values_list(
+        "available_at", "awaits_reconciliation", "remaining"
+    ):
+        if awaits or available_at is None:
+            summary["awaiting_reconciliation"] += remaining
+        else:
+            by_day[timezone.localdate(available_at)] += remaining
+    summary["held_until"] = [{"date": day, "points": points} for day, points in sorted(by_day.items())]
+    summary["held"] = summary["awaiting_reconciliation"] + sum(by_day.values())
+    summary["balance"] = account.balance
+    summary["provisional"] = account.provisional
+    summary["available"] = account.confirmed - summary["held"]
+    return summary
 
 
 def ledger_entries(

@@ -1,6 +1,7 @@
 """Writes of the incentives domain, one module per sub-domain:
 
-- ``ledger``: points accounts, entries, lots, expiry, credits, debits, reversals, adjustments; leaderboard scores;
+- ``ledger``: points accounts, entries, lots, expiry, credits, debits, reversals, adjustments, the holding
+  period and its release; leaderboard scores;
 - ``challenges``: challenges, their versioned rules, their status, their closing;
 - ``scoring``: scoring a declaration in the running challenges (now, or as an ``incentives_score`` job);
 - ``objectives``: objectives entered, imported from a table, or proposed;
@@ -30,7 +31,9 @@ from relais.incentives.services.challenges import (
 )
 from relais.incentives.services.ledger import (
     EntryStatus,
+    Hold,
     Kind,
+    incentive_settings_save,
     leaderboard_rebuild,
     leaderboard_score_add,
     points_adjust,
@@ -38,6 +41,8 @@ from relais.incentives.services.ledger import (
     points_credit,
     points_debit,
     points_expire,
+    points_hold,
+    points_release,
     points_reverse,
 )
 from relais.incentives.services.objectives import objective_set, objectives_import_csv, objectives_propose
@@ -53,6 +58,7 @@ from relais.incentives.services.scoring import challenge_score_declaration, scor
 __all__ = [
     "REVIEWED",
     "EntryStatus",
+    "Hold",
     "IdempotencyConflict",
     "Kind",
     "challenge_close",
@@ -65,6 +71,7 @@ __all__ = [
     "challenge_score_declaration",
     "challenge_set_status",
     "challenge_update",
+    "incentive_settings_save",
     "leaderboard_rebuild",
     "leaderboard_score_add",
     "objective_set",
@@ -79,6 +86,8 @@ __all__ = [
     "points_credit",
     "points_debit",
     "points_expire",
+    "points_hold",
+    "points_release",
     "points_reverse",
     "reward_is_eligible",
     "reward_redeem",

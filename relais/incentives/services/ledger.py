@@ -6,7 +6,10 @@ Ledger rules (see docs/incentives.md):
 - every entry is posted under the account's row lock, and the account balance moves in the same transaction;
 - the idempotency key is unique per brand: posting the same key again returns the first entry;
 - positive entries are lots; negative entries consume lots soonest-expiring first (``LotAllocation``);
-- locks are taken challenge → account → reward (``relais.incentives.locks``).
+- locks are taken challenge → account → reward (``relais.incentives.locks``);
+- earned lots are held by the brand's holding period (``points_hold``): a debit spends only confirmed lots
+  whose holding is over (``lot_available_q``), read at spending time, so no job has to free them on their
+  date; lots held until reconciliation wait for ``points_release``.
 
 The ``*_locked`` helpers are for the other incentives services: their caller holds the account lock (and the
 challenge lock first when a challenge is involved).
@@ -15,11 +18,12 @@ challenge lock first when a challenge is involved).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,14 +34,16 @@ from relais.incentives import leaderboard, locks
 from relais.incentives.models import (
     Challenge,
     ChallengeRule,
+    IncentiveSettings,
     LeaderboardScore,
     LotAllocation,
     PointsAccount,
     PointsEntry,
     RedemptionOrder,
+    lot_available_q,
 )
 from relais.incentives.rules import challenge_partner_segment_ids, points_account_user_id
-from relais.incentives.selectors import points_entry_find
+from relais.incentives.selectors import incentive_settings_of, points_entry_find, points_spendable
 from relais.network.models import PartnerCompany
 from relais.sellout.models import Declaration
 
@@ -48,10 +54,31 @@ EntryStatus = PointsEntry.Status
 # Ledger core (callers hold the account lock, and the challenge lock first when a challenge is involved)
 
 
+@dataclass(frozen=True)
+class Hold:
+    """How an earned lot is held: not spendable before ``available_at`` (None: at once), or until its sales
+    period is reconciled."""
+
+    available_at: datetime | None = None
+    awaits_reconciliation: bool = False
+
+
+def points_hold(*, brand_id: int, now: datetime) -> Hold:
+    """The holding the brand's settings put on the points earned at ``now``."""
+    settings = incentive_settings_of(brand_id=brand_id)
+    if settings.hold_until_reconciled:
+        return Hold(awaits_reconciliation=True)
+    if settings.holding_days:
+        return Hold(available_at=now + timedelta(days=settings.holding_days))
+    return Hold()
+
+
 def _lots_by_expiry(account: PointsAccount, *, include_provisional: bool) -> QuerySet[PointsEntry]:
+    """The lots a negative entry may take from, soonest-expiring first. A spend (``include_provisional``
+    false) takes only confirmed lots whose holding is over; a reversal takes back from any lot."""
     qs = PointsEntry.objects.filter(account=account, remaining__gt=0)
     if not include_provisional:
-        qs = qs.filter(status=EntryStatus.CONFIRMED)
+        qs = qs.filter(lot_available_q(timezone.now()), status=EntryStatus.CONFIRMED)
     return qs.order_by(F("expires_at").asc(nulls_last=True), "id")
 
 
@@ -191,7 +218,9 @@ def points_credit(
     """Append a positive entry (a lot): an earn, a refund or a positive adjustment. Idempotent on the key.
 
     A challenge's credit never passes its budget: the amount is cut to what is left and the reason says so;
-    when nothing is left, nothing is posted (None) and the cut is counted on the challenge.
+    when nothing is left, nothing is posted (None) and the cut is counted on the challenge. An earn is held
+    by the brand's holding period (``points_hold``); a refund or an adjustment is the brand's own decision
+    and is not.
     """
     if amount <= 0:
         raise ApplicationError(_("A credit must be a positive number of points."))
@@ -217,6 +246,7 @@ def points_credit(
         if amount <= 0:
             Challenge.objects.filter(pk=challenge.pk).update(points_cut=F("points_cut") + cut)
             return None
+    hold = points_hold(brand_id=brand.pk, now=timezone.now()) if kind == Kind.EARN else Hold()
     entry = PointsEntry.objects.create(
         brand=brand,
         account=account,
@@ -232,6 +262,8 @@ def points_credit(
         idempotency_key=idempotency_key,
         status=status,
         expires_at=expires_at,
+        available_at=hold.available_at,
+        awaits_reconciliation=hold.awaits_reconciliation,
         created_by=created_by,
     )
     account.balance += amount
@@ -256,8 +288,8 @@ def points_debit(
     created_by: User | None = None,
     order: RedemptionOrder | None = None,
 ) -> PointsEntry:
-    """Append a negative entry (a redemption or a negative adjustment) paid from confirmed lots, soonest
-    expiring first. Refused when the available (confirmed) balance does not cover it. Idempotent on the key.
+    """Append a negative entry (a redemption or a negative adjustment) paid from confirmed lots whose
+    holding is over, soonest expiring first. Refused when those do not cover it. Idempotent on the key.
     """
     if amount <= 0:
         raise ApplicationError(_("A debit must be a positive number of points."))
@@ -282,13 +314,16 @@ def points_debit(
 
 
 def points_debit_locked(account: PointsAccount, *, amount: int, **fields: Any) -> PointsEntry:
-    """Spend ``amount`` of the account's confirmed lots, soonest-expiring first, once what is past its date
-    has expired; refused when the available balance does not cover it (the caller holds the account lock)."""
-    _expire_locked(account, now=timezone.now())  # moves ``account`` in memory too
-    if account.available < amount:
+    """Spend ``amount`` of the account's confirmed lots whose holding is over, soonest-expiring first, once
+    what is past its date has expired; refused when those do not cover it (the caller holds the account lock).
+    Held and provisional points are never spent."""
+    now = timezone.now()
+    _expire_locked(account, now=now)  # moves ``account`` in memory too
+    available = points_spendable(account=account, now=now)
+    if available < amount:
         raise ApplicationError(
             _("Not enough points: %(available)s available, %(asked)s asked.")
-            % {"available": account.available, "asked": amount},
+            % {"available": available, "asked": amount},
             extra={"code": "insufficient_points"},
         )
     plan = _consume(account, amount=amount)
@@ -366,6 +401,58 @@ def points_confirm(*, account: PointsAccount, entries: QuerySet[PointsEntry]) ->
     """Confirm provisional lots of one account (their declaration can no longer be rejected)."""
     account = locks.lock_account_by_id(account.pk)
     return points_confirm_locked(account, entries)
+
+
+@transaction.atomic
+def points_release(
+    *,
+    brand: Brand,
+    partner: PartnerCompany,
+    period_start: date,
+    period_end: date,
+    now: datetime | None = None,
+) -> int:
+    """The sales period of ``partner`` from ``period_start`` to ``period_end`` is reconciled: the lots held
+    until then become available (``available_at`` = now). Returns the points released.
+
+    The hook the reconciliation calls once a partner's period reconciles (brands that hold points until
+    reconciliation). A lot belongs to the period its declaration's period ends in (a lot without declaration,
+    such as an objective bonus: its challenge's). Repeatable: a second call releases only what was held since.
+    Takes the partner's account locks, in id order.
+    """
+    if period_end < period_start:
+        raise ApplicationError(_("The period ends before it starts."))
+    now = now or timezone.now()
+    in_period = Q(declaration__period_end__gte=period_start, declaration__period_end__lte=period_end) | Q(
+        declaration__isnull=True,
+        challenge__period_end__gte=period_start,
+        challenge__period_end__lte=period_end,
+    )
+    held = PointsEntry.objects.filter(
+        in_period, brand=brand, partner=partner, awaits_reconciliation=True, amount__gt=0
+    )
+    released = 0
+    for account_id in sorted(set(held.values_list("account_id", flat=True))):
+        locks.lock_account_by_id(account_id)
+        lots = held.filter(account_id=account_id)
+        released += sum(lots.values_list("remaining", flat=True))
+        PointsEntry.objects.filter(pk__in=list(lots.values_list("pk", flat=True))).update(
+            awaits_reconciliation=False, available_at=now
+        )
+    return released
+
+
+@transaction.atomic
+def incentive_settings_save(
+    *, brand: Brand, holding_days: int, hold_until_reconciled: bool
+) -> IncentiveSettings:
+    """Set how long the points earned from now on are held; lots already posted keep their holding."""
+    if holding_days < 0 or holding_days > 365:
+        raise ApplicationError(_("The holding period must be between 0 and 365 days."))
+    settings, _created = IncentiveSettings.objects.update_or_create(
+        brand=brand, defaults={"holding_days": holding_days, "hold_until_reconciled": hold_until_reconciled}
+    )
+    return settings
 
 
 def points_expire(*, brand: Brand, now: datetime | None = None) -> int:

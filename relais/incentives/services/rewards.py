@@ -16,7 +16,7 @@ from relais.core.models import Brand
 from relais.incentives import locks
 from relais.incentives.models import PointsEntry, RedemptionOrder, Reward
 from relais.incentives.rules import points_account_user_id, reward_is_eligible, segments_check
-from relais.incentives.selectors import points_entry_find
+from relais.incentives.selectors import points_entry_find, points_spendable
 from relais.incentives.services.ledger import points_debit_locked
 from relais.network.models import PartnerCompany, Segment
 
@@ -116,10 +116,12 @@ def _reward_redeem(
             _("Not enough stock: %(stock)s left.") % {"stock": reward.stock}, extra={"code": "out_of_stock"}
         )
     total = reward.points_price * quantity
-    if account.available < total:
+    # Only confirmed points whose holding is over pay for an order (held and provisional points never do).
+    available = points_spendable(account=account)
+    if available < total:
         raise ApplicationError(
             _("Not enough points: %(available)s available, %(asked)s needed.")
-            % {"available": account.available, "asked": total},
+            % {"available": available, "asked": total},
             extra={"code": "insufficient_points"},
         )
     order = RedemptionOrder.objects.create(

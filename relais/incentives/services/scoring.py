@@ -30,9 +30,11 @@ from relais.incentives.rules import (
     score_line,
 )
 from relais.incentives.services.ledger import (
+    Hold,
     challenge_points_move,
     points_confirm_locked,
     points_credit,
+    points_hold,
     points_reverse,
 )
 from relais.sellout.models import Declaration, DeclarationLine
@@ -88,6 +90,7 @@ class _Scoring:
     reviewed: bool
     seller_id: int | None
     expires_at: datetime
+    hold: Hold  # the brand's holding period on what this scoring earns
     result: dict[str, int] = field(
         default_factory=lambda: {"posted": 0, "reversed": 0, "cut": 0, "confirmed": 0}
     )
@@ -111,6 +114,7 @@ def _score_for_challenge(challenge: Challenge, declaration: Declaration) -> dict
         reviewed=declaration.status in REVIEWED,
         seller_id=seller_id,
         expires_at=timezone.now() + timedelta(days=challenge.points_validity_days),
+        hold=points_hold(brand_id=declaration.brand_id, now=timezone.now()),
     )
     tally = QualityTally()
     # Lines are scored a chunk at a time, so a declaration of a million lines holds a few thousand in memory.
@@ -236,6 +240,8 @@ def _new_entries(
                     idempotency_key=key,
                     status=status,
                     expires_at=scoring.expires_at,
+                    available_at=scoring.hold.available_at,
+                    awaits_reconciliation=scoring.hold.awaits_reconciliation,
                 )
             )
     return new_entries, cut

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from relais.incentives.models import PointsAccount
 from relais.incentives.selectors import ledger_totals
@@ -31,3 +34,23 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [i for i in items if i not in deselected]
+
+
+class Clock:
+    """A settable ``timezone.now`` for the holding period: every service and ``auto_now`` field reads it."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    moving = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", moving)
+    return moving

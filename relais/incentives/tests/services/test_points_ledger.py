@@ -62,7 +62,7 @@ def test_debit_beyond_available_is_refused_and_writes_nothing(partner):
         )
 
     account = account_of(partner)
-    assert (account.balance, account.provisional, account.available) == (130, 80, 50)
+    assert (account.balance, account.provisional, account.confirmed) == (130, 80, 50)
     assert not PointsEntry.objects.filter(amount__lt=0).exists()
 
 
@@ -146,7 +146,7 @@ def test_provisional_lots_do_not_expire_nor_pay(partner, check_ledger):
 
     assert services.points_expire(brand=partner.brand, now=now) == 0
     account = account_of(partner)
-    assert account.available == 0
+    assert account.confirmed == 0
     check_ledger(account)
 
 

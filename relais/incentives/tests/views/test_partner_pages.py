@@ -54,7 +54,14 @@ def test_points_history_shows_provisional_and_confirmed(partner_client, partner,
 
     response = partner_client.get("/portal/points/")
 
-    assert response.context["summary"] == {"balance": 100, "available": 60, "provisional": 40}
+    assert response.context["summary"] == {
+        "balance": 100,
+        "available": 60,
+        "provisional": 40,
+        "held": 0,
+        "held_until": [],
+        "awaiting_reconciliation": 0,
+    }
     assert len(response.context["page"].object_list) == 2
 
 
