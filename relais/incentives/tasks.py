@@ -1,5 +1,9 @@
 """Background work of the incentives domain: its job handlers (found at start-up in every app's ``tasks``
-module) and its periodic task (Celery beat in production, ``manage.py expire_points`` elsewhere)."""
+module) and its periodic task (Celery beat in production, ``manage.py expire_points`` elsewhere).
+
+No job frees held points: a lot's holding is read from its own ``available_at`` when points are spent or
+shown, so it is available the moment its date passes; lots held until reconciliation wait for
+``points_release``, called by the reconciliation."""
 
 from typing import Any
 
