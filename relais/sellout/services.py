@@ -430,8 +430,10 @@ def sellout_import_retry(*, sellout_import: SelloutImport) -> ImportRequest:
     """Make a failed import ready to run again, with the mapping and period it was confirmed with.
 
     An import is atomic, so a failed one (an error, or a server stopped mid-way) left nothing behind. The
-    job is queued by ``relais.followups.declarations.sellout_import_retry``.
+    job is queued by ``relais.followups.declarations.sellout_import_retry``. An import still "running"
+    that no run holds (its process was killed) is interrupted first (``sellout_imports_interrupted_mark``).
     """
+    sellout_imports_interrupted_mark(brand_id=sellout_import.brand_id)
     sellout_import = SelloutImport.objects.select_for_update().get(pk=sellout_import.pk)
     previous = Job.objects.filter(pk=sellout_import.job_id).first() if sellout_import.job_id else None
     failed = sellout_import.status == SelloutImport.Status.FAILED or (

@@ -180,3 +180,20 @@ def test_nul_bytes_are_removed_with_a_warning_and_the_lines_stored(brand, partne
 
     assert "warning: NUL bytes were removed from 1 line(s) of the file (first: line 302)." in out.getvalue()
     assert DeclarationLine.objects.filter(partner=partner, feedback="bonproduit").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_killed_import_can_be_run_again_directly(brand, partner, tmp_path):
+    catalogue(brand, count=1)
+    path = tmp_path / "v.csv"
+    path.write_text(f"EAN;Qté;Date de vente;Montant\n{ean13(1)};2;03/10/2026;40,00\n", encoding="utf-8")
+    killed = sellout_import_create(partner=partner, uploaded_file=path)
+    proposal = sellout_import_propose_mapping(sellout_import=killed)
+    sellout_import_map(sellout_import=killed, mapping=proposal.mapping)
+    SelloutImport.objects.filter(pk=killed.pk).update(status=SelloutImport.Status.RUNNING)
+
+    sellout_import_retry(sellout_import=killed)
+
+    killed.refresh_from_db()
+    assert killed.status == SelloutImport.Status.MAPPED
+    assert sellout_import_run(sellout_import=killed).accepted == 1
