@@ -82,5 +82,5 @@ TEXT_COLUMNS: list[str] = [f.attname for f in _CONCRETE if _KINDS.get(f.get_inte
 SALE_COLUMNS: list[str] = [
     f.attname
     for f in _CONCRETE
-    if not f.is_relation and f.name not in {"source_row", "dedup_key", "created_at"}
+    if not f.is_relation and f.name not in {"source_row", "dedup_key", "created_at", "anomalies"}
 ]
