@@ -25,6 +25,7 @@ from relais.incentives.services import (
     challenge_create,
     challenge_rule_add,
     challenge_set_status,
+    incentive_settings_save,
     reward_save,
 )
 from relais.network.models import PartnerCompany
@@ -53,6 +54,8 @@ def main() -> None:
     challenge_rule_add(challenge=challenge, kind=RuleKind.PER_UNIT, points=Decimal(50), created_by=admin)
     challenge_set_status(challenge=challenge, status=Challenge.Status.RUNNING)
     reward = reward_save(brand=brand, name="Coffret d'embouts", points_price=100, stock=10)
+    # The scenario spends at once what it earned: no holding period for this brand.
+    incentive_settings_save(brand=brand, holding_days=0, hold_until_reconciled=False)
     products = list(Product.objects.filter(brand=brand).order_by("gtin").values_list("gtin", flat=True)[:2])
     print(
         json.dumps(

@@ -16,7 +16,7 @@ from relais.core.tests.factories import BrandFactory
 from relais.incentives import services
 from relais.incentives.models import PointsAccount, PointsEntry, RedemptionOrder, Reward
 from relais.incentives.tests.conftest import assert_ledger_consistent
-from relais.incentives.tests.factories import RewardFactory, credit
+from relais.incentives.tests.factories import ChallengeFactory, RewardFactory, credit
 from relais.network.tests.factories import PartnerFactory
 
 
@@ -118,4 +118,66 @@ def test_concurrent_replays_of_one_key_make_one_order():
 
     assert len(order_ids) == 1
     assert PointsEntry.objects.filter(partner=partner, kind="redeem").count() == 1
+    assert_ledger_consistent(PointsAccount.objects.get(partner=partner))
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_redemptions_racing_the_release_of_a_reconciled_period_never_spend_held_points():
+    if connection.vendor != "postgresql":
+        pytest.fail("This test needs PostgreSQL (DB=postgres): SQLite has no row locks.")
+    brand = BrandFactory()
+    partner = PartnerFactory(brand=brand)
+    services.incentive_settings_save(brand=brand, holding_days=0, hold_until_reconciled=True)
+    challenge = ChallengeFactory(brand=brand)
+    held = services.points_credit(
+        brand=brand,
+        partner=partner,
+        amount=1000,
+        kind="earn",
+        reason="earned",
+        idempotency_key="earned",
+        challenge=challenge,
+    )
+    assert held is not None and held.awaits_reconciliation
+    credit(partner, 300)  # an adjustment: spendable at once
+    reward = RewardFactory(brand=brand, points_price=100, stock=None)
+    threads = 24
+    barrier = threading.Barrier(threads + 1)
+
+    def redeem(i: int) -> str:
+        try:
+            barrier.wait(timeout=30)
+            services.reward_redeem(
+                partner=partner, reward=reward, quantity=1, user=None, idempotency_key=f"race-{i}"
+            )
+            return "ok"
+        except ApplicationError as exc:
+            return exc.extra.get("code", exc.message)
+        finally:
+            connection.close()
+
+    def release() -> int:
+        try:
+            barrier.wait(timeout=30)
+            return services.points_release(
+                brand=brand,
+                partner=partner,
+                period_start=challenge.period_end,
+                period_end=challenge.period_end,
+            )
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=threads + 1) as pool:
+        released = pool.submit(release)
+        outcomes = list(pool.map(redeem, range(threads)))
+    assert released.result() == 1000  # nothing of the held lot could be spent before its release
+    assert set(outcomes) <= {"ok", "insufficient_points"}, outcomes
+    assert 3 <= outcomes.count("ok") <= 13
+    held.refresh_from_db()
+    assert held.available_at is not None and not held.awaits_reconciliation
+    for debit in PointsEntry.objects.filter(partner=partner, kind="redeem"):
+        if debit.allocations.filter(lot=held).exists():
+            assert debit.created_at >= held.available_at
     assert_ledger_consistent(PointsAccount.objects.get(partner=partner))
