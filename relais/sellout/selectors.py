@@ -98,10 +98,11 @@ def brand_declaration_get(*, brand: Brand, declaration_id: int) -> Declaration:
 
 
 def declaration_lines(*, declaration: Declaration, only_flagged: bool = False) -> QuerySet[DeclarationLine]:
-    """The lines of a declaration (within its brand), with their products."""
+    """The lines of a declaration (within its brand), with their products. The flagged ones (the brand's
+    review queue) come most at stake first: by amount, largest first."""
     lines = DeclarationLine.objects.filter(brand_id=declaration.brand_id, declaration=declaration)
     if only_flagged:
-        lines = lines.filter(status=DeclarationLine.Status.FLAGGED)
+        lines = lines.filter(status=DeclarationLine.Status.FLAGGED).order_by("-amount", "id")
     return lines.select_related("product")
 
 

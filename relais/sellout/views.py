@@ -446,7 +446,9 @@ def brand_declaration_detail(request: AuthedRequest, declaration_id: int) -> Htt
     declaration = brand_declaration_get(brand=brand, declaration_id=declaration_id)
     only_flagged = request.GET.get("flagged") == "1"
     lines = declaration_lines(declaration=declaration, only_flagged=only_flagged)
-    page = Paginator(lines.order_by("status", "sale_date", "pk"), 200).get_page(request.GET.get("page"))
+    if not only_flagged:  # the review queue keeps its order: most at stake first
+        lines = lines.order_by("status", "sale_date", "pk")
+    page = Paginator(lines, 200).get_page(request.GET.get("page"))
     return render(
         request,
         "sellout/brand_declaration_detail.html",
