@@ -1,12 +1,14 @@
 """The sell-out history the anomaly checks compare with: ``SalesHistory``, partner × product × month.
 
-Trade-off (measured, docs/performance.md): the alternative was one grouped query per batch over the
-partner's past lines for the batch's products (bounded by the (partner, sale_date) index). It reads every
-past line of the partner again for each batch, so its cost grows with the partner's history; the summary
-table holds one row per product and month, is read once per import (a few thousand rows for a big partner),
-and is kept current by a delta per batch (``history_record``: one upsert of the batch's groups). What it does
-not follow: a flagged line approved later, and a line rejected after it was counted (reviews are rare and
-only make the history more cautious).
+Trade-off: the alternative was one grouped query per batch over the partner's past lines for the batch's
+products (bounded by the (partner, sale_date) index). It reads every past line of the partner again for each
+batch, so its cost grows with the partner's history (not measured: the table was chosen up front). The
+summary holds one row per product and month, is read once per import (24k rows for a partner of 1,000
+products over two years), and is kept current by a delta per batch (``history_record``: one upsert of the
+batch's groups); with it the checks take 5 % (SQLite) to 9 % (PostgreSQL) of a 100k-line import
+(``bench/anomalies.py``).
+What it does not follow: a flagged line approved later, and a line rejected after it was counted (reviews
+are rare and only make the history more cautious).
 """
 
 from __future__ import annotations
