@@ -1,9 +1,10 @@
 """The demo: Atelier Lumen (work lights and power tools), its ~300 partners in six countries, a second brand.
 
 The top of the house: each app writes its own demo data in its ``demo.py`` (catalog: products; network:
-partners, sites, segments; accounts: the logins; sellout: 18 months of declarations; incentives: challenges,
-points, rewards; insights: the rollups), and this loader calls them in order, with the cross-domain steps
-between them (``relais.followups``: the partners' tiers follow the sell-out) written out.
+partners, sites, segments; accounts: the logins; sellout: 18 months or more of declarations, with the lift
+of the closed challenge on a segment; incentives: challenges, points, rewards; insights: the rollups), and
+this loader calls them in order, with the cross-domain steps between them (``relais.followups``: the
+partners' tiers follow the sell-out) written out.
 
 Deterministic (seeded: each domain gets its own ``random.Random``, so one domain's draws do not shift
 another's), idempotent (when the demo brand exists nothing is written) and one transaction. See docs/demo.md.
@@ -11,6 +12,7 @@ another's), idempotent (when the demo brand exists nothing is written) and one t
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.db import transaction
+from django.utils import timezone
 
 from relais.accounts import demo as accounts_demo
 from relais.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_logins, logins_table
@@ -67,6 +70,10 @@ def _domain_load(
     return name
 
 
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
 def _network_follows_sellout(*, brand: Brand) -> None:
     """Activity tiers from the demo sell-out, then the segment memberships that follow the tiers. No cube
     job: the insights demo, next, builds the cube from these memberships."""
@@ -107,8 +114,11 @@ def demo_load(*, seed: int = SEED, log: Callable[[str], None] | None = None) -> 
     # Potential tiers first: the "Fort potentiel" segment is defined on them.
     for brand in (lumen, boreal):
         partner_tiers_refresh(brand=brand)
-    network_demo.segments_load(brand=lumen, definitions=network_demo.LUMEN_SEGMENTS)
-    network_demo.segments_load(brand=boreal, definitions=network_demo.BOREAL_SEGMENTS)
+    # Memberships open from the start of the sell-out history: the closed challenge on a segment has its
+    # participants in the past, and the insights demo measures what it changed.
+    since = _local_midnight(sellout_demo.history_start(timezone.localdate()))
+    network_demo.segments_load(brand=lumen, definitions=network_demo.LUMEN_SEGMENTS, since=since)
+    network_demo.segments_load(brand=boreal, definitions=network_demo.BOREAL_SEGMENTS, since=since)
 
     # The domains above the network, in order: the sell-out, the challenges scored on it, then the rollups.
     loaded = [

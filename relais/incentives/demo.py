@@ -1,5 +1,5 @@
-"""Demo data for incentives: a closed and a running challenge scored on the demo sell-out, objectives, a rewards
-catalogue and a few orders. Called by ``relais.demo`` after the sell-out demo (``load(brand=, rng=)``).
+"""Demo data for incentives: a closed challenge on a segment and a running one scored on the demo sell-out,
+objectives, a rewards catalogue and a few orders. Called by ``relais.demo`` after the sell-out demo (``load(brand=, rng=)``).
 
 Everything goes through the services, so the demo ledger obeys the same rules as real use.
 """
@@ -17,8 +17,10 @@ from relais.core.errors import ApplicationError
 from relais.core.models import Brand
 from relais.incentives import services
 from relais.incentives.models import Challenge, Objective, RuleKind
+from relais.incentives.rules import challenge_eligible_partners
 from relais.incentives.selectors import account_summary
 from relais.network.models import PartnerCompany, Segment
+from relais.sellout.demo import MEASURED_CHALLENGE
 from relais.sellout.models import Declaration
 
 REWARDS = [
@@ -58,10 +60,12 @@ def _named_partner(email: str) -> PartnerCompany | None:
 
 
 def _score_existing(challenge: Challenge) -> int:
-    """Score the demo's declarations overlapping the challenge, as the sell-out flow would have."""
+    """Score the demo's declarations overlapping the challenge, as the sell-out flow would have (only its
+    eligible partners': the others' would score nothing)."""
     posted = 0
     declarations = Declaration.objects.filter(
         brand=challenge.brand,
+        partner__in=challenge_eligible_partners(challenge=challenge),
         period_start__lte=challenge.period_end,
         period_end__gte=challenge.period_start,
     ).exclude(status=Declaration.Status.DRAFT)
@@ -73,22 +77,25 @@ def _score_existing(challenge: Challenge) -> int:
 
 def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
     """Load the incentives demo for ``brand``. Idempotent enough to rerun: challenges are found by name."""
-    if Challenge.objects.filter(brand=brand, name__startswith="Rentrée chantier").exists():
+    if Challenge.objects.filter(brand=brand, name=MEASURED_CHALLENGE.name).exists():
         return {}
     segments = {s.name: s for s in Segment.objects.filter(brand=brand)}
     partners = list(PartnerCompany.objects.filter(brand=brand, is_active=True))
     martin = _named_partner("owner@martin.demo")
     schneider = _named_partner("owner@schneider.demo")
 
-    # 1. Last quarter, closed: objective bonuses posted, points confirmed and spendable.
+    # 1. Last quarter, closed, for the mono-brand partners: objective bonuses posted, points confirmed and
+    # spendable. The sell-out demo lifted its participants' sales over its period (``MEASURED_CHALLENGE``):
+    # its page measures that effect against the other partners.
     q3 = services.challenge_create(
         brand=brand,
-        name="Rentrée chantier 2026",
+        name=MEASURED_CHALLENGE.name,
         description="Chaque lampe de chantier et projecteur déclarés rapportent des points ; bonus si votre "
         "objectif du trimestre est atteint.",
-        period_start=date(2026, 7, 1),
-        period_end=date(2026, 9, 30),
+        period_start=MEASURED_CHALLENGE.period_start,
+        period_end=MEASURED_CHALLENGE.period_end,
         budget_points=400_000,
+        segments=[segments[MEASURED_CHALLENGE.segment]],
     )
     services.challenge_rule_add(
         challenge=q3,

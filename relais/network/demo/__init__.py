@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,8 +23,15 @@ from stdnum.iso7064 import mod_11_10
 from relais.core.models import Brand
 from relais.core.validators import validate_gln, validate_siret, validate_vat
 from relais.network.demo.places import GEOGRAPHY, NAME_PATTERNS, STREETS, SURNAMES
-from relais.network.models import Channel, Organisation, PartnerCompany, PartnerKind, Site
-from relais.network.services import segment_create, segment_memberships_recompute
+from relais.network.models import (
+    Channel,
+    Organisation,
+    PartnerCompany,
+    PartnerKind,
+    SegmentMembership,
+    Site,
+)
+from relais.network.services import segment_create
 
 GLN_PREFIX = "3779991"  # a made-up GS1 company prefix (7 digits): location references fill the next 5
 
@@ -339,8 +347,14 @@ def _sites_load(
     Site.objects.bulk_create(sites, batch_size=1000)
 
 
-def segments_load(*, brand: Brand, definitions: Sequence[SegmentDefinition]) -> None:
-    """Save the brand's segments through the network services, then compute every membership."""
+def segments_load(
+    *, brand: Brand, definitions: Sequence[SegmentDefinition], since: datetime | None = None
+) -> None:
+    """Save the brand's segments through the network services, then compute every membership, open from
+    ``since`` (the start of the demo's history, so a past challenge on a segment has its participants)."""
     for name, rules, description in definitions:
         segment_create(brand=brand, name=name, rules=rules, description=description)
-    segment_memberships_recompute(brand=brand)
+    if since is not None:
+        # The demo's past: the partners were already in their segments when its history starts (the service
+        # opens every stay now, as it must for a segment saved today).
+        SegmentMembership.objects.filter(segment__brand=brand, valid_to__isnull=True).update(valid_from=since)
