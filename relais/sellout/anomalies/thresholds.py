@@ -9,6 +9,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from relais.core.errors import ApplicationError
 from relais.sellout.models import AnomalyThresholds
 
 
@@ -44,3 +48,23 @@ def thresholds_for(*, brand_id: int) -> Thresholds:
     if row is None:
         return DEFAULTS
     return Thresholds(**{f.name: getattr(row, f.name) for f in fields(Thresholds)})
+
+
+@transaction.atomic
+def anomaly_thresholds_set(*, brand_id: int, values: dict[str, float | int | bool]) -> Thresholds:
+    """Set some of a brand's thresholds (the others keep their value, or the default); ratios must be above 1
+    and the robust score positive, else nothing is changed."""
+    known = {f.name for f in fields(Thresholds)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ApplicationError(_("Unknown thresholds: %(names)s") % {"names": ", ".join(unknown)})
+    for name in ("line_ratio", "month_ratio", "week_ratio"):
+        if name in values and float(values[name]) <= 1:
+            raise ApplicationError(_("%(name)s must be above 1") % {"name": name})
+    if "robust_z" in values and float(values["robust_z"]) <= 0:
+        raise ApplicationError(_("%(name)s must be above 0") % {"name": "robust_z"})
+    row, _created = AnomalyThresholds.objects.select_for_update().get_or_create(brand_id=brand_id)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    return thresholds_for(brand_id=brand_id)
