@@ -12,16 +12,14 @@ import io
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
 
 from relais.core.errors import ApplicationError
+from relais.core.tabular.layout import TableLayout
 from relais.core.tabular.sniff import split_line
-
-if TYPE_CHECKING:
-    from relais.core.tabular.table import Table
 
 MAX_BLOCK_CHARS = 256 * 1024 * 1024
 
@@ -97,7 +95,7 @@ def _decoded_blocks(path: Path, encoding: str, offset: int, block_chars: int) ->
             yield rest.encode("utf-8")
 
 
-def _cleaned(blocks: Iterator[bytes], table: Table) -> Iterator[bytes]:
+def _cleaned(blocks: Iterator[bytes], table: TableLayout) -> Iterator[bytes]:
     """Blocks of valid UTF-8 without NUL bytes; what was cleaned is said in ``table.warnings``.
 
     A NUL byte (an export tool's padding) is dropped: PostgreSQL cannot store it in text. In a UTF-8 file,
@@ -154,7 +152,7 @@ def _recode_lines(block: bytes, first_line: int, recoded: list[int]) -> bytes:
     return b"\n".join(out)
 
 
-def text_blocks(table: Table, block_chars: int) -> Iterator[bytes]:
+def text_blocks(table: TableLayout, block_chars: int) -> Iterator[bytes]:
     """UTF-8 byte blocks of whole lines, from the first data line to the end of the file."""
     assert table.path is not None
     if table.encoding == "utf-8":
@@ -164,7 +162,7 @@ def text_blocks(table: Table, block_chars: int) -> Iterator[bytes]:
     return _cleaned(blocks, table)
 
 
-def _wider_line(block: bytes, table: Table, first_row: int) -> ApplicationError | None:
+def _wider_line(block: bytes, table: TableLayout, first_row: int) -> ApplicationError | None:
     """The clear error for the first line of a block with more cells than the header (polars refuses a
     block whose first line is wider than its schema); None when no line is."""
     delimiter = table.delimiter.encode()
@@ -181,7 +179,7 @@ def _wider_line(block: bytes, table: Table, first_row: int) -> ApplicationError 
     return None
 
 
-def _parse_block(block: bytes, table: Table, first_row: int = 0) -> pl.DataFrame:
+def _parse_block(block: bytes, table: TableLayout, first_row: int = 0) -> pl.DataFrame:
     schema = dict.fromkeys(table.columns, pl.String)
     try:
         frame = pl.read_csv(
@@ -205,7 +203,7 @@ def _parse_block(block: bytes, table: Table, first_row: int = 0) -> pl.DataFrame
     return frame.with_columns(pl.col(c).str.strip_chars() for c in table.columns)
 
 
-def csv_batches(table: Table, size: int) -> Iterator[pl.DataFrame]:
+def csv_batches(table: TableLayout, size: int) -> Iterator[pl.DataFrame]:
     """Exact batches of ``size`` rows, re-cut from the frames of ``_csv_frames`` (see ``Table.batches``)."""
     pending: pl.DataFrame | None = None
     for frame in _csv_frames(table, size):
@@ -217,7 +215,7 @@ def csv_batches(table: Table, size: int) -> Iterator[pl.DataFrame]:
         yield pending
 
 
-def _csv_frames(table: Table, size: int) -> Iterator[pl.DataFrame]:
+def _csv_frames(table: TableLayout, size: int) -> Iterator[pl.DataFrame]:
     # Blocks of about ``size`` rows (from the length of a preview line), each parsed by polars.
     preview = table.preview[:50]
     line_bytes = max(16, int(sum(len(";".join(r)) for r in preview) / max(1, len(preview))))
@@ -256,7 +254,7 @@ def _lines(blocks: Iterator[bytes]) -> Iterator[str]:
 
 
 def _records_with_line_breaks(
-    blocks: Iterator[bytes], table: Table, *, first_row: int
+    blocks: Iterator[bytes], table: TableLayout, *, first_row: int
 ) -> Iterator[tuple[int, list[str]]]:
     """``(file row, cells)`` of each record; a record may span several lines (line breaks within quotes)."""
     rows = csv.reader(_lines(blocks), delimiter=table.delimiter, quotechar='"')
@@ -272,7 +270,9 @@ def _records_with_line_breaks(
         raise _csv_error(exc, first_row + lines_before) from exc
 
 
-def _frames_of(records: Iterator[tuple[int, list[str]]], table: Table, size: int) -> Iterator[pl.DataFrame]:
+def _frames_of(
+    records: Iterator[tuple[int, list[str]]], table: TableLayout, size: int
+) -> Iterator[pl.DataFrame]:
     schema = {**dict.fromkeys(table.columns, pl.String), "__row": pl.Int64}
     chunk: list[list[Any]] = []
     for row, cells in records:

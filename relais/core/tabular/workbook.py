@@ -13,16 +13,14 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
 from python_calamine import CalamineSheet, CalamineWorkbook
 
 from relais.core.errors import ApplicationError
-
-if TYPE_CHECKING:
-    from relais.core.tabular.table import Table
+from relais.core.tabular.layout import TableLayout
 
 _EXACT_FLOAT_LIMIT = 2**53
 # A workbook is a zip: its parts are checked before calamine reads them, which it does whole, in memory
@@ -208,7 +206,7 @@ def workbook_head(path: Path, count: int) -> list[list[str]]:
     return rows
 
 
-def workbook_batches(table: Table, size: int) -> Iterator[pl.DataFrame]:
+def workbook_batches(table: TableLayout, size: int) -> Iterator[pl.DataFrame]:
     """The data rows of a workbook on disk after its header, ``size`` at a time (see ``Table.batches``)."""
     assert table.path is not None
     width = len(table.headers)
