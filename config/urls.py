@@ -34,7 +34,7 @@ urlpatterns = [
     path("portal/api-keys/", include("relais.api.urls")),
     path("api/v1/", api.urls),
     # The admin's own login form would bypass the login throttle: it is served by the Relais login view.
-    path("admin/login/", accounts_views.login_view, name="admin_login"),
+    path("admin/login/", accounts_views.admin_login_view, name="admin_login"),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
 ]

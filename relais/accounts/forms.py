@@ -44,6 +44,10 @@ class LoginForm(forms.Form):
         self.user = user
         return cleaned
 
+    def user_is_operator(self) -> bool:
+        """The authenticated user is a platform operator (the only role the admin's login lets in)."""
+        return self.user is not None and self.user.is_operator
+
 
 class PasswordResetRequestForm(PasswordResetForm):
     """Django's reset form, with a limit on requests per e-mail and per client IP (``services``)."""

@@ -22,9 +22,20 @@ from relais.core.errors import ApplicationError
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
+    return _login(request, operators_only=False)
+
+
+def admin_login_view(request: HttpRequest) -> HttpResponse:
+    """The Django admin's login, through the same throttled form; only platform operators get in."""
+    return _login(request, operators_only=True)
+
+
+def _login(request: HttpRequest, *, operators_only: bool) -> HttpResponse:
+    if request.user.is_authenticated and not operators_only:
         return redirect("home")
     form = LoginForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid() and operators_only and not form.user_is_operator():
+        form.add_error(None, _("This login is for platform operators. Log in on the home page instead."))
     if request.method == "POST" and form.is_valid():
         user = form.user
         assert user is not None  # a valid login form authenticated its user

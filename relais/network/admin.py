@@ -22,23 +22,8 @@ from relais.followups import network as network_followups
 from relais.network import services
 from relais.network.models import PartnerCompany, Segment, Site
 
-PARTNER_FIELDS = (
-    "name",
-    "kind",
-    "organisation",
-    "channel",
-    "parent",
-    "country",
-    "region",
-    "city",
-    "siret",
-    "siren",
-    "vat_number",
-    "potential",
-    "potential_tier",
-    "is_active",
-)
-SITE_FIELDS = ("name", "address", "postcode", "city", "country", "region", "gln", "is_main")
+PARTNER_FIELDS = services.PARTNER_EDITABLE_FIELDS
+SITE_FIELDS = services.SITE_EDITABLE_FIELDS
 
 
 class PartnerForm(forms.ModelForm):

@@ -30,7 +30,8 @@ RULE_SENSITIVE_FIELDS = {
     "is_active",
 }
 
-PARTNER_EDITABLE_FIELDS = {
+# In the order the edit forms show them (the brand's partner page and the operators' admin).
+PARTNER_EDITABLE_FIELDS = (
     "name",
     "kind",
     "organisation",
@@ -45,9 +46,9 @@ PARTNER_EDITABLE_FIELDS = {
     "potential",
     "potential_tier",
     "is_active",
-}
+)
 
-SITE_EDITABLE_FIELDS = {"name", "address", "postcode", "city", "country", "region", "gln", "is_main"}
+SITE_EDITABLE_FIELDS = ("name", "address", "postcode", "city", "country", "region", "gln", "is_main")
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def partner_update(*, partner: PartnerCompany, **fields: Any) -> PartnerUpdated:
     Returns the fields written and the stays that moved, so the caller can follow up in other domains
     (``relais.followups.network.partner_update`` rebuilds the dashboard's cube).
     """
-    unknown = set(fields) - PARTNER_EDITABLE_FIELDS
+    unknown = set(fields) - set(PARTNER_EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(
             _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))}
@@ -167,7 +168,7 @@ def _check_parent(*, partner: PartnerCompany, parent: PartnerCompany) -> None:
 
 
 def _site_values(fields: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(fields) - SITE_EDITABLE_FIELDS
+    unknown = set(fields) - set(SITE_EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(
             _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))}

@@ -49,6 +49,8 @@ urlpatterns = [
     path("brand/declarations/export.<str:fmt>", views.brand_lines_export, name="brand_lines_export"),
     path("brand/reconciliation/", views_reconciliation.brand_reconciliation, name="brand_reconciliation"),
     path(
-        "partners/<int:partner_id>/data-quality/", views_reconciliation.partner_quality, name="partner_quality"
+        "partners/<int:partner_id>/data-quality/",
+        views_reconciliation.partner_quality,
+        name="partner_quality",
     ),
 ]

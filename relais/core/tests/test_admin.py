@@ -249,7 +249,7 @@ def test_brand_and_partner_users_are_sent_to_the_admin_login(request, fixture):
 def test_the_admin_login_refuses_a_brand_admin_with_the_right_password(brand_admin):
     client = Client()
 
-    response = client.post(reverse("admin:login"), {"username": brand_admin.email, "password": PASSWORD})
+    response = client.post(reverse("admin:login"), {"email": brand_admin.email, "password": PASSWORD})
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
@@ -260,7 +260,7 @@ def test_the_admin_login_lets_an_operator_in(operator):
     client = Client()
 
     response = client.post(
-        reverse("admin:login"), {"username": operator.email, "password": PASSWORD, "next": "/admin/"}
+        reverse("admin:login"), {"email": operator.email, "password": PASSWORD, "next": "/admin/"}
     )
 
     assert response.status_code == 302
