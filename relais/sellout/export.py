@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from relais.core.exports import neutralise
 from relais.sellout.ingest.fields import SALE_COLUMNS
-from relais.sellout.models import DeclarationLine
+from relais.sellout.models import DeclarationLine, ImportRowError, SelloutImport
 
 # (header, value path) of each column: the declaration and partner, the sale's date, product and values.
 COLUMNS: list[tuple[str, str]] = [
@@ -79,3 +79,28 @@ def lines_xlsx(lines: QuerySet[DeclarationLine]) -> bytes:
 
 def export_filename(extension: str, today: date) -> str:
     return f"sellout-lines-{today:%Y%m%d}.{extension}"
+
+
+# --- Rejected rows, for the partner to fix and re-upload ------------------------------------------------
+
+
+def rejected_rows_csv(*, sellout_import: SelloutImport) -> bytes:
+    """The rejected rows of an import as CSV (UTF-8 with BOM, ';'), its original columns plus "error"."""
+    column_mapping = sellout_import.mapping
+    headers: list[str] = list(column_mapping.headers) if column_mapping else []
+    by_row: dict[int, tuple[dict[str, str], list[str]]] = {}
+    for error in ImportRowError.objects.filter(
+        sellout_import=sellout_import, kind=ImportRowError.Kind.REJECTED
+    ).order_by("row", "pk"):
+        raw, messages = by_row.setdefault(error.row, (error.raw or {}, []))
+        messages.append(error.message)
+        for key in raw:
+            if key not in headers:
+                headers.append(key)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    error_header = _("error")
+    writer.writerow([*headers, error_header])
+    for _row, (raw, messages) in sorted(by_row.items()):
+        writer.writerow([*(raw.get(h, "") for h in headers), "; ".join(messages)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -9,10 +9,8 @@ docs/sellout.md.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
@@ -41,7 +39,7 @@ from relais.sellout.ingest.engine import (  # noqa: F401  (BATCH_ROWS, MAX_ERROR
     mapping_check,
 )
 from relais.sellout.ingest.mapping import FIELD_NAMES, FIELDS, FieldSpec  # noqa: F401  (re-exported)
-from relais.sellout.models import ColumnMapping, Declaration, DeclarationLine, ImportRowError, SelloutImport
+from relais.sellout.models import ColumnMapping, Declaration, DeclarationLine, SelloutImport
 
 if TYPE_CHECKING:
     from relais.accounts.models import User
@@ -587,28 +585,3 @@ def sellout_imports_interrupted_mark(*, brand_id: int, running_here: int = 0) ->
     return SelloutImport.objects.filter(pk__in=stale, status=SelloutImport.Status.RUNNING).update(
         status=SelloutImport.Status.FAILED, error=message, updated_at=timezone.now()
     )
-
-
-# --- Rejected rows, for the partner to fix and re-upload ------------------------------------------------
-
-
-def rejected_rows_csv(*, sellout_import: SelloutImport) -> bytes:
-    """The rejected rows of an import as CSV (UTF-8 with BOM, ';'), its original columns plus "error"."""
-    column_mapping = sellout_import.mapping
-    headers: list[str] = list(column_mapping.headers) if column_mapping else []
-    by_row: dict[int, tuple[dict[str, str], list[str]]] = {}
-    for error in ImportRowError.objects.filter(
-        sellout_import=sellout_import, kind=ImportRowError.Kind.REJECTED
-    ).order_by("row", "pk"):
-        raw, messages = by_row.setdefault(error.row, (error.raw or {}, []))
-        messages.append(error.message)
-        for key in raw:
-            if key not in headers:
-                headers.append(key)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    error_header = _("error")
-    writer.writerow([*headers, error_header])
-    for _row, (raw, messages) in sorted(by_row.items()):
-        writer.writerow([*(raw.get(h, "") for h in headers), "; ".join(messages)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -56,7 +56,6 @@ from relais.sellout.services import (
     declaration_discard,
     declaration_line_remove,
     declaration_lines_add,
-    rejected_rows_csv,
     sellout_import_create,
     sellout_import_propose_mapping,
 )
@@ -396,7 +395,7 @@ def import_retry(request: AuthedRequest, import_id: int) -> HttpResponse:
 def import_rejected_csv(request: AuthedRequest, import_id: int) -> HttpResponse:
     sellout_import = _partner_import(request, import_id)
     response = HttpResponse(
-        rejected_rows_csv(sellout_import=sellout_import), content_type="text/csv; charset=utf-8"
+        export.rejected_rows_csv(sellout_import=sellout_import), content_type="text/csv; charset=utf-8"
     )
     base = (sellout_import.original_name or f"import-{sellout_import.pk}").rsplit(".", 1)[0]
     safe = "".join(c for c in base if c.isalnum() or c in "-_")[:60] or "import"

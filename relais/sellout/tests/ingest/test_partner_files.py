@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from relais.sellout.export import rejected_rows_csv
 from relais.sellout.models import Declaration, DeclarationLine, ImportRowError, SelloutImport
 from relais.sellout.services import (
-    rejected_rows_csv,
     sellout_import_create,
     sellout_import_map,
     sellout_import_propose_mapping,
