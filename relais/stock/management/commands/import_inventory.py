@@ -12,11 +12,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from relais.core.commands import brand_from_slug
 from relais.core.errors import ApplicationError
 from relais.core.tabular import table_read_path
 from relais.network.models import PartnerCompany
 from relais.stock.edifact import invrpt_import
-from relais.stock.management.commands.import_sellin import brand_from_slug
 from relais.stock.services import inventory_import
 
 

@@ -2,42 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from relais.core.errors import ApplicationError
+from relais.core.commands import BrandTableImportCommand
 from relais.core.models import Brand
-from relais.core.tabular import table_read_path
+from relais.core.tabular import ImportReport, Table
 from relais.stock.services import sellin_import
 
 
-def brand_from_slug(slug: str) -> Brand:
-    brand = Brand.objects.filter(slug=slug).first()
-    if brand is None:
-        raise CommandError(f"No brand with the slug {slug!r} (create it with create_brand).")
-    return brand
-
-
-class Command(BaseCommand):
+class Command(BrandTableImportCommand):
     help = "Store sell-in (partner code or GLN, gtin, quantity, date, reference, amount) from a CSV or XLSX file."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file")
-        parser.add_argument("--brand", required=True, help="slug of the brand")
-        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        brand = brand_from_slug(options["brand"])
-        try:
-            report = sellin_import(
-                brand=brand, table=table_read_path(options["file"]), dry_run=options["dry_run"]
-            )
-        except ApplicationError as exc:
-            raise CommandError(exc.message) from exc
-        if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
-        else:
-            self.stdout.write("\n".join(report.summary_lines()))
+    def import_table(self, *, brand: Brand, table: Table, dry_run: bool) -> ImportReport:
+        return sellin_import(brand=brand, table=table, dry_run=dry_run)
