@@ -24,7 +24,14 @@ import polars as pl
 
 from relais.network.models import PartnerCompany
 from relais.sellout.anomalies import reasons
-from relais.sellout.anomalies.history import history_read, history_record, month_of, peers_of
+from relais.sellout.anomalies.history import (
+    history_groups,
+    history_merge,
+    history_read,
+    history_write,
+    month_of,
+    peers_of,
+)
 from relais.sellout.anomalies.thresholds import Thresholds
 
 FLAGGED = "flagged"
@@ -76,6 +83,7 @@ class AnomalyChecks:
         self.month_units: dict[dt.date, int] = {}
         self.day_units: dict[dt.date, int] = {}
         self.seen = pl.DataFrame(schema={"_fp": pl.UInt64, "_first": pl.Int64})
+        self._pending: list[pl.DataFrame] = []
 
     # --- reading ------------------------------------------------------------------------------------------
 
@@ -142,9 +150,23 @@ class AnomalyChecks:
         )
 
     def record(self, stored: pl.DataFrame) -> None:
-        """Add the batch's accepted lines to the history (flagged lines wait for the brand's review)."""
+        """Keep the batch's accepted lines for the history (flagged lines wait for the brand's review).
+
+        Held as one delta per (product, month) and written once by ``flush``: this import's own volumes are
+        followed in memory (``month_units``, ``day_units``), so no batch needs the earlier ones in the table.
+        """
         accepted = stored.filter(pl.col("status") == "accepted")
-        history_record(accepted, brand_id=self.partner.brand_id, partner_id=self.partner.pk)
+        if accepted.height:
+            self._pending.append(history_groups(accepted))
+            if len(self._pending) > 1:
+                self._pending = [history_merge(self._pending)]
+
+    def flush(self) -> None:
+        """Write what ``record`` kept into the history: one upsert of the import's delta."""
+        if self._pending:
+            delta = history_merge(self._pending)
+            self._pending = []
+            history_write(delta, brand_id=self.partner.brand_id, partner_id=self.partner.pk)
 
     def _references(self, lines: pl.DataFrame, own: pl.DataFrame, value: str) -> pl.DataFrame:
         """Per line: the reference to compare with (own product, own family, comparable partners)."""

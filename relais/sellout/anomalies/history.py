@@ -79,33 +79,76 @@ def peers_of(partner: PartnerCompany) -> list[int]:
     )
 
 
-def history_record(lines: pl.DataFrame, *, brand_id: int, partner_id: int) -> None:
-    """Add a batch's accepted lines to the history: one upsert per (product, month) of the batch."""
-    if lines.height == 0:
-        return
-    groups = (
-        lines.group_by("product_id", month_of().alias("month"))
+def history_groups(lines: pl.DataFrame) -> pl.DataFrame:
+    """A batch's lines summed per (product, month): the delta it adds to the history."""
+    return lines.group_by("product_id", month_of().alias("month")).agg(
+        pl.col("quantity").sum().cast(pl.Int64).alias("units"),
+        pl.col("amount").cast(pl.Float64).sum().alias("amount"),
+        pl.len().cast(pl.Int64).alias("lines"),
+        pl.col("quantity").max().cast(pl.Int64).alias("max_quantity"),
+        pl.col("amount").cast(pl.Float64).max().alias("max_amount"),
+    )
+
+
+def history_merge(groups: list[pl.DataFrame]) -> pl.DataFrame:
+    """Several deltas (``history_groups``) as one: sums added, largest lines kept."""
+    return (
+        pl.concat(groups)
+        .group_by("product_id", "month")
         .agg(
-            pl.col("quantity").sum().alias("units"),
-            pl.col("amount").cast(pl.Float64).sum().round(2).alias("amount"),
-            pl.len().alias("lines"),
-            pl.col("quantity").max().alias("max_quantity"),
-            pl.col("amount").cast(pl.Float64).max().round(2).alias("max_amount"),
+            pl.col("units").sum(),
+            pl.col("amount").sum(),
+            pl.col("lines").sum(),
+            pl.col("max_quantity").max(),
+            pl.col("max_amount").max(),
         )
-        .sort("product_id", "month")
+    )
+
+
+def history_record(lines: pl.DataFrame, *, brand_id: int, partner_id: int) -> None:
+    """Add accepted lines to the history (one upsert per product and month, ``history_write``)."""
+    if lines.height:
+        history_write(history_groups(lines), brand_id=brand_id, partner_id=partner_id)
+
+
+def history_write(groups: pl.DataFrame, *, brand_id: int, partner_id: int) -> None:
+    """Upsert a delta (``history_groups``) into the history.
+
+    On PostgreSQL one ``INSERT ... SELECT FROM unnest(arrays) ON CONFLICT`` for the whole delta: the
+    12k groups of a year-long 100k-line file took 1.07 s as 12k pipelined statements (a third of the import)
+    and take one round trip so (docs/performance.md). SQLite runs in-process: ``executemany`` of the same
+    upsert is as fast there.
+    """
+    if groups.height == 0:
+        return
+    groups = groups.sort("product_id", "month").with_columns(
+        pl.col("amount").round(2), pl.col("max_amount").round(2)
     )
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    sql = (
-        f"INSERT INTO {TABLE} (brand_id, partner_id, product_id, month, units, amount, lines, max_quantity, "  # noqa: S608
-        f"max_amount) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    update = (
         f"ON CONFLICT (partner_id, product_id, month) DO UPDATE SET units = {TABLE}.units + excluded.units, "
         f"amount = {TABLE}.amount + excluded.amount, lines = {TABLE}.lines + excluded.lines, "
         f"max_quantity = {greatest}({TABLE}.max_quantity, excluded.max_quantity), "
         f"max_amount = {greatest}({TABLE}.max_amount, excluded.max_amount)"
     )
-    params = [
-        (brand_id, partner_id, product, month, units, amount, count, max_q, max_a)
-        for product, month, units, amount, count, max_q, max_a in groups.iter_rows()
-    ]
+    columns = "brand_id, partner_id, product_id, month, units, amount, lines, max_quantity, max_amount"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            sql = (
+                f"INSERT INTO {TABLE} ({columns}) SELECT %s, %s, * FROM unnest("  # noqa: S608
+                "%s::bigint[], %s::date[], %s::bigint[], %s::numeric[], %s::int[], %s::int[], %s::numeric[]) "
+                + update
+            )
+            arrays = [groups[c].to_list() for c in _DELTA_COLUMNS]
+            cursor.execute(sql, [brand_id, partner_id, *arrays])
+            return
+        sql = (
+            f"INSERT INTO {TABLE} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
+            + update
+        )
+        cursor.executemany(
+            sql, [(brand_id, partner_id, *row) for row in groups.select(_DELTA_COLUMNS).iter_rows()]
+        )
+
+
+_DELTA_COLUMNS = ["product_id", "month", "units", "amount", "lines", "max_quantity", "max_amount"]

@@ -214,9 +214,10 @@ class Engine:
         return kept
 
     def finish(self) -> None:
-        """Write the staged lines, then add the totals to the declaration's counters."""
+        """Write the staged lines and the history's delta, then add the totals to the declaration's counters."""
         if self.staging is not None:
             self._count_lost(self.staging.write())
+        self.anomalies.flush()
         Declaration.objects.filter(pk=self.declaration.pk).update(
             lines_accepted=F("lines_accepted") + self.total.accepted,
             lines_flagged=F("lines_flagged") + self.total.flagged,
