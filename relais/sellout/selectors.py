@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from relais.catalog.models import Product
+from relais.catalog.selectors import product_search
 from relais.core.models import Brand
 from relais.network.models import PartnerCompany, Site
 from relais.sellout.models import Declaration, DeclarationLine, ImportRowError, SelloutImport
@@ -193,17 +194,6 @@ def partner_site_by_gln_find(*, partner: PartnerCompany, glns: Sequence[str]) ->
 
 
 def partner_products_search(*, partner: PartnerCompany, query: str, limit: int = 10) -> list[Product]:
-    """Active products of the partner's brand whose name holds ``query``, or whose GTIN holds its digits
-    (leading zeros aside); nothing under two characters."""
-    query = query.strip()
-    if len(query) < 2:
-        return []
-    criteria = Q(name__icontains=query)
-    digits = query.lstrip("0")
-    if query.isdigit() and digits:
-        criteria |= Q(gtin__contains=digits)
-    return list(
-        Product.objects.filter(brand_id=partner.brand_id, is_active=True)
-        .filter(criteria)
-        .order_by("name")[:limit]
-    )
+    """Active products of the partner's brand for the declaration form's search box: a GTIN's digits or
+    words in any order, accents and small typos forgiven (``catalog.selectors.product_search``)."""
+    return product_search(brand=partner.brand, query=query, limit=limit, active_only=True)
