@@ -7,11 +7,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from relais.network.models import PartnerCompany, Site
 from relais.sellout.ingest.fields import FIELD_NAMES, MAX_LENGTHS
 from relais.sellout.models import Declaration, SaleChannel, Source
+from relais.sellout.periods import latest_declarable_day, max_months, months_spanned
 
 UPLOAD_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods", ".edi", ".edifact")
 EDI_EXTENSIONS = (".edi", ".edifact")
@@ -21,6 +26,37 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 def previous_month(today: date) -> tuple[date, date]:
     end = today.replace(day=1) - timedelta(days=1)
     return end.replace(day=1), end
+
+
+def period_check(form: forms.Form, start: date | None, end: date | None, *, today: date) -> bool:
+    """Add the period's errors to ``form`` on the field at fault: it ends before it starts, goes past the
+    current month, or spans more months than a declaration may cover. True when the period is fine."""
+    if start and end and end < start:
+        form.add_error("period_end", _("The period ends before it starts."))
+        return False
+    ok = True
+    latest = latest_declarable_day(today)
+    for name, day in (("period_start", start), ("period_end", end)):
+        if day and day > latest:
+            ok = False
+            form.add_error(
+                name,
+                _("%(field)s: sales cannot be declared after %(date)s (the end of the current month).")
+                % {"field": form.fields[name].label, "date": date_format(latest, "SHORT_DATE_FORMAT")},
+            )
+    if ok and start and end and months_spanned(start, end) > max_months():
+        ok = False
+        limit = max_months()
+        form.add_error(
+            "period_end",
+            ngettext(
+                "%(field)s: a declaration covers at most %(count)d month.",
+                "%(field)s: a declaration covers at most %(count)d months.",
+                limit,
+            )
+            % {"field": form.fields["period_end"].label, "count": limit},
+        )
+    return ok
 
 
 class DateInput(forms.DateInput):
@@ -39,6 +75,10 @@ class DeclarationCreateForm(forms.Form):
 
     def __init__(self, *args: Any, partner: PartnerCompany, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.partner = partner
+        self.today = today
+        # Not errors: shown to the partner once the declaration is created (the same period declared twice).
+        self.warnings: list[str] = []
         start, end = previous_month(today)
         self.fields["period_start"].initial = start
         self.fields["period_end"].initial = end
@@ -48,9 +88,40 @@ class DeclarationCreateForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period ends before it starts."))
+        if period_check(self, start, end, today=self.today) and start and end:
+            self.warnings = self._same_period_warnings(start, end)
         return data
+
+    def _same_period_warnings(self, start: date, end: date) -> list[str]:
+        overlapping = Declaration.objects.filter(
+            brand_id=self.partner.brand_id,
+            partner=self.partner,
+            period_start__lte=end,
+            period_end__gte=start,
+        ).order_by("period_start", "pk")
+        site = self.cleaned_data.get("site")
+        if site is not None:
+            overlapping = overlapping.filter(Q(site=site) | Q(site__isnull=True))
+        count = overlapping.count()
+        if not count:
+            return []
+        first = overlapping.first()
+        assert first is not None
+        return [
+            ngettext(
+                "You already have a declaration for this period (%(start)s to %(end)s, %(status)s): "
+                "check that these sales are not declared twice.",
+                "You already have %(count)d declarations overlapping this period (the first from %(start)s "
+                "to %(end)s, %(status)s): check that these sales are not declared twice.",
+                count,
+            )
+            % {
+                "count": count,
+                "start": date_format(first.period_start, "SHORT_DATE_FORMAT"),
+                "end": date_format(first.period_end, "SHORT_DATE_FORMAT"),
+                "status": first.get_status_display(),
+            }
+        ]
 
 
 class LineForm(forms.Form):
@@ -198,9 +269,7 @@ class MappingForm(forms.Form):
         chosen = [data.get(f"map_{n}") for n in self.field_names if data.get(f"map_{n}")]
         if len(chosen) != len(set(chosen)):
             raise forms.ValidationError(_("A column is chosen for two fields."))
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period ends before it starts."))
+        period_check(self, data.get("period_start"), data.get("period_end"), today=timezone.localdate())
         return data
 
     @property

@@ -95,6 +95,8 @@ def declaration_new(request: AuthedRequest) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("sellout:my_declarations")
+    for warning in form.warnings:
+        messages.warning(request, warning)
     return redirect("sellout:declaration_edit", declaration_id=declaration.pk)
 
 

@@ -1,0 +1,37 @@
+"""Declaration periods: which periods a partner may declare, and the whole months a set of sales covers.
+
+Pure date rules, below the forms and the ingest engine that both use them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.conf import settings
+
+# A declaration covers at most this many calendar months (settings.RELAIS_DECLARATION_MAX_MONTHS).
+DEFAULT_MAX_MONTHS = 3
+
+
+def max_months() -> int:
+    return int(getattr(settings, "RELAIS_DECLARATION_MAX_MONTHS", DEFAULT_MAX_MONTHS))
+
+
+def month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def months_covering(low: dt.date, high: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day of ``low``'s month and the last day of ``high``'s: the months a file's sales fall in."""
+    return low.replace(day=1), month_end(high)
+
+
+def months_spanned(start: dt.date, end: dt.date) -> int:
+    """How many calendar months a period touches (1 October to 15 November: 2)."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def latest_declarable_day(today: dt.date) -> dt.date:
+    """Sales of the current month may be declared as they happen; nothing after its last day."""
+    return month_end(today)
