@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,11 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def new_customer_ref_secret() -> str:
+    """A brand's own key for pseudonymising its partners' customer numbers (HMAC-SHA256)."""
+    return secrets.token_hex(32)
+
+
 class Brand(TimeStampedModel):
     """The tenant: a manufacturer and everything its network shares with it."""
 
@@ -22,6 +29,9 @@ class Brand(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     is_active = models.BooleanField(default=True)
+    # Keys the customer references of sell-out lines (relais.sellout.ingest.store): never shown, never changed,
+    # or every pseudonym of the brand changes with it.
+    customer_ref_secret = models.CharField(max_length=64, default=new_customer_ref_secret, editable=False)
 
     class Meta:
         ordering = ["name"]

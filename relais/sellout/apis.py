@@ -51,6 +51,9 @@ class LineIn(Schema):
     customer_type: Literal["b2b", "b2c", ""] = ""
     customer_postcode_area: str = Field("", max_length=10, pattern=NO_NUL)
     customer_segment: ShortText = ""
+    customer_ref: str = Field(
+        "", max_length=64, pattern=NO_NUL, description="your own customer number; pseudonymised on arrival"
+    )
     feedback: str = Field("", max_length=MAX_LENGTHS["feedback"], pattern=NO_NUL)
 
     def as_row(self) -> dict[str, str]:
@@ -64,6 +67,7 @@ class LineIn(Schema):
             "customer_type": self.customer_type,
             "customer_postcode_area": self.customer_postcode_area,
             "customer_segment": self.customer_segment,
+            "customer_ref": self.customer_ref,
             "feedback": self.feedback,
         }
         if self.unit_price is not None:

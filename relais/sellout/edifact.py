@@ -66,6 +66,7 @@ PERIOD_RANGE = "324"
 SOLD_QUANTITY = "153"
 LINE_AMOUNT = "203"
 SALES_LOCATION = "162"
+CUSTOMER_NUMBER = "IT"  # RFF 1153 in a LIN group: the partner's internal number of its end customer
 PRODUCT_IDENTIFICATION = "5"  # PIA 4347: the product's main identification
 GTIN_AGENCIES = ("SRV", "EN", "UP")  # 3055/7143: GS1 (EANCOM 2002), EAN (EANCOM 97, D96A), UPC
 
@@ -301,6 +302,8 @@ class _MessageReader:
         elif tag == "PIA" and qualifier == PRODUCT_IDENTIFICATION and not self.current["gtin"]:
             if _component(_element(elements, 1), 1) in GTIN_AGENCIES:
                 self.current["gtin"] = _component(_element(elements, 1), 0)
+        elif tag == "RFF" and qualifier == CUSTOMER_NUMBER:
+            self.current["customer_ref"] = _component(_element(elements, 0), 1)
         elif tag == "QTY" and qualifier == SOLD_QUANTITY:
             self.current["quantity"] = _decimal_text(_component(_element(elements, 0), 1))
         elif tag == "PRI" and qualifier in PRICE_QUALIFIERS:

@@ -175,6 +175,12 @@ class LineForm(forms.Form):
         max_length=60,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. plumber, hobbyist")}),
     )
+    customer_ref = forms.CharField(
+        label=_("Customer number"),
+        required=False,
+        max_length=MAX_LENGTHS["customer_ref"],
+        help_text=_("Your own number for this customer: pseudonymised on arrival, never stored in clear."),
+    )
     feedback = forms.CharField(
         label=_("Customer feedback"),
         required=False,

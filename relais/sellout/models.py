@@ -112,6 +112,9 @@ class DeclarationLine(models.Model):
     customer_type = models.CharField(max_length=3, choices=CustomerType.choices, blank=True)
     customer_postcode_area = models.CharField(max_length=10, blank=True)
     customer_segment = models.CharField(max_length=60, blank=True)
+    # The partner's own customer number, pseudonymised at ingest (HMAC-SHA256 with the brand's secret, hex):
+    # never stored in clear. What acquisition and retention objectives count (relais.programs).
+    customer_ref = models.CharField(max_length=64, blank=True)
     feedback = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
     flag_reason = models.CharField(max_length=200, blank=True)

@@ -66,6 +66,7 @@ FIELDS: list[FieldSpec] = [
     _spec("customer_type", _("Customer type")),
     _spec("customer_postcode_area", _("Customer postcode area")),
     _spec("customer_segment", _("Customer segment")),
+    _spec("customer_ref", _("Customer number")),
     _spec("feedback", _("Customer feedback")),
 ]
 FIELD_NAMES: list[str] = [f.name for f in FIELDS]

@@ -576,6 +576,7 @@ def _typed_lines(good: pl.LazyFrame, rules: Rules) -> pl.DataFrame:
         pl.col("_customer_type").alias("customer_type"),
         pl.col("customer_postcode_area"),
         pl.col("customer_segment"),
+        pl.col("customer_ref"),  # in clear until store.prepare_rows pseudonymises it
         pl.col("feedback"),
         pl.when(implausible).then(pl.lit("flagged")).otherwise(pl.lit("accepted")).alias("status"),
         pl.when(implausible).then(reason.str.slice(0, 200)).otherwise(pl.lit("")).alias("flag_reason"),
