@@ -32,7 +32,7 @@ def demo_logins() -> list[DemoLogin]:
         DemoLogin(
             "Brand admin",
             "admin@lumen.demo",
-            "Atelier Lumen back office: network, catalogue, sell-out, settings",
+            "Atelier Lumen back office: network, catalogue, sell-out, challenges",
         ),
         DemoLogin("Channel manager", "manager@lumen.demo", "Atelier Lumen network, segments and sell-out"),
         DemoLogin(

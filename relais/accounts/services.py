@@ -199,6 +199,24 @@ def _invitation_email_send_on_commit(*, invitation: Invitation, token: str, base
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
 
 
+def _account_exists_email_send_on_commit(
+    *, user: User, invited_by: User, partner: PartnerCompany, base_url: str | None
+) -> None:
+    """Tell an existing account holder who wanted to add them where, and how to log in (after commit)."""
+    context = {
+        "user": user,
+        "partner": partner,
+        "brand": partner.brand,
+        "inviter": invited_by,
+        "already_member": user.partner_id == partner.pk,
+        "login_url": _base_url(base_url) + reverse("accounts:login"),
+    }
+    subject = " ".join(render_to_string("accounts/emails/account_exists_subject.txt", context).split())
+    body = render_to_string("accounts/emails/account_exists_body.txt", context)
+    recipient = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -212,7 +230,9 @@ def invitation_create(
 
     Brand staff invite into any partner of their brand; a partner admin invites sellers of their own
     company. A pending invitation for the same address in the brand is replaced by this one. Only the
-    SHA-256 of the random token is stored; the link is valid for seven days.
+    SHA-256 of the random token is stored; the link is valid for seven days. An address that already
+    has an account is refused here; the invite form goes through ``invitation_send``, which does not
+    tell the inviter.
     """
     if not _invitation_may_invite(invited_by=invited_by, role=role, partner=partner):
         raise ApplicationError(_("You cannot invite this kind of user to this company."))
@@ -238,6 +258,36 @@ def invitation_create(
     )
     _invitation_email_send_on_commit(invitation=invitation, token=token, base_url=base_url)
     return invitation
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    invited_by: User,
+    email: str,
+    role: str,
+    partner: PartnerCompany,
+    base_url: str | None = None,
+) -> Invitation | None:
+    """What the invite form does: ``invitation_create`` for a new address; for an address that already
+    has an account, no invitation (``None``) but a notice to its holder (added to the company, or asked
+    to be, and where to log in), after commit.
+
+    The inviter is told "invitation sent" either way, so the form never reveals who has an account; the
+    permission check runs first, so an inviter who may not invite learns nothing either.
+    """
+    if not _invitation_may_invite(invited_by=invited_by, role=role, partner=partner):
+        raise ApplicationError(_("You cannot invite this kind of user to this company."))
+    normalized = (email or "").strip().lower()
+    existing = User.objects.filter(email=normalized).first() if normalized else None
+    if existing is None:
+        return invitation_create(
+            invited_by=invited_by, email=email, role=role, partner=partner, base_url=base_url
+        )
+    _account_exists_email_send_on_commit(
+        user=existing, invited_by=invited_by, partner=partner, base_url=base_url
+    )
+    return None
 
 
 @transaction.atomic

@@ -113,7 +113,7 @@ def invitation_create_view(request: AuthedRequest, partner_id: int) -> HttpRespo
     form = InvitationForm(request.POST, inviter=user)
     if form.is_valid():
         try:
-            invitation = services.invitation_create(
+            invitation = services.invitation_send(
                 invited_by=user,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -123,7 +123,9 @@ def invitation_create_view(request: AuthedRequest, partner_id: int) -> HttpRespo
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            # The same words whether or not the address has an account (then no invitation is made).
+            email = invitation.email if invitation else form.cleaned_data["email"].strip().lower()
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
     else:
         for errors in form.errors.values():
             for error in errors:

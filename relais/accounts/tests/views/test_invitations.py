@@ -160,3 +160,48 @@ def test_partner_admin_deactivates_a_seller_who_then_cannot_log_in(partner_admin
     partner_seller.refresh_from_db()
     assert not partner_seller.is_active
     assert not Client().login(email=partner_seller.email, password=PASSWORD)
+
+
+def test_inviting_an_existing_account_says_invitation_sent_and_mails_a_notice_instead(
+    brand_admin, partner, other_partner, django_capture_on_commit_callbacks
+):
+    # Given an account of another company and a brand-new address
+    taken = User.objects.create_user(
+        email="taken@dupont.test",
+        password=GOOD_PASSWORD,
+        role=Role.PARTNER_SELLER,
+        brand=other_partner.brand,
+        partner=other_partner,
+    )
+    client = login_client(brand_admin)
+    # When both are invited from the partner page
+    pages = []
+    for email in ("Taken@Dupont.test", "fresh@martin.test"):
+        response = invite(client, partner, email, Role.PARTNER_SELLER, django_capture_on_commit_callbacks)
+        pages.append(client.get(response["Location"]).content.decode())
+    # Then the inviter reads the same message for both; no invitation (no second account) for the taken one
+    assert "Invitation sent to taken@dupont.test." in pages[0]
+    assert "Invitation sent to fresh@martin.test." in pages[1]
+    assert "already has" not in pages[0]
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["fresh@martin.test"]
+    notice, invitation_mail = mail.outbox
+    assert notice.to == [taken.email]
+    assert "/accounts/invitations/" not in notice.body
+    assert "http://testserver/accounts/login/" in notice.body
+    assert "already have an account" in notice.body
+    assert invitation_mail.to == ["fresh@martin.test"]
+
+
+def test_a_member_invited_again_is_told_they_were_added(
+    brand_admin, partner, partner_seller, django_capture_on_commit_callbacks
+):
+    invite(
+        login_client(brand_admin),
+        partner,
+        partner_seller.email,
+        Role.PARTNER_SELLER,
+        django_capture_on_commit_callbacks,
+    )
+    (notice,) = mail.outbox
+    assert notice.subject.startswith(f"You were added to {partner.name}")
+    assert not Invitation.objects.exists()
