@@ -1,6 +1,10 @@
 """What every response carries: a Content-Security-Policy, real 404 and 500 pages, a favicon."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.template.loader import get_template
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -17,7 +21,8 @@ def test_pages_carry_a_content_security_policy_that_allows_only_our_own_scripts(
     policy = response["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
     assert directives["default-src"] == "'self'"
-    assert directives["script-src"].split() == ["'self'", "'unsafe-inline'"]  # no CDN, no eval
+    assert directives["script-src"].split() == ["'self'"]  # no CDN, no eval, no inline script
+    assert directives["style-src"].split() == ["'self'"]  # no inline style
     assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
 
@@ -73,3 +78,43 @@ def test_the_favicon_is_served():
     assert icon.status_code == 200
     content = b"".join(icon.streaming_content) if icon.streaming else icon.content  # type: ignore[attr-defined]
     assert content.startswith(b"<svg")
+
+
+# Templates a browser renders under the policy (e-mail bodies are read by mail clients, not under our CSP).
+PAGE_TEMPLATES = sorted(
+    path
+    for root in [Path(settings.BASE_DIR) / "templates", Path(settings.BASE_DIR) / "relais"]
+    for path in root.rglob("*.html")
+    if "emails" not in path.parts
+)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.IGNORECASE)
+HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|<[^>]*\sstyle\s*=", re.IGNORECASE)
+
+
+def test_the_scan_finds_the_page_templates_and_would_catch_each_inline_form():
+    assert len(PAGE_TEMPLATES) > 50
+    assert INLINE_SCRIPT.search("<script>alert(1)</script>")
+    assert not INLINE_SCRIPT.search('<script src="/static/js/relais.js" defer></script>')
+    assert HANDLER.search('<select name="x" onchange="this.form.submit()">')
+    assert not HANDLER.search('<select name="x" data-autosubmit>')
+    assert INLINE_STYLE.search('<td style="text-align:right">') and INLINE_STYLE.search("<style>.a{}</style>")
+
+
+@pytest.mark.parametrize("path", PAGE_TEMPLATES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
+def test_no_template_carries_inline_script_handler_or_style(path):
+    html = path.read_text(encoding="utf-8")
+
+    assert not INLINE_SCRIPT.search(html), "inline <script>: move it to static/js/ (data-* for its data)"
+    assert not HANDLER.search(html), (
+        "on*= handler: bind it in static/js/ (data-autosubmit, data-confirm, ...)"
+    )
+    assert not INLINE_STYLE.search(html), "inline style: use a class of static/css/relais.css"
+
+
+def test_the_base_page_loads_the_shared_script_deferred_and_htmx_without_injected_styles(admin_client_brand):
+    html = admin_client_brand.get("/", follow=True).content.decode()
+
+    assert re.search(r'<script src="/static/js/relais\.js" defer>', html)
+    assert "includeIndicatorStyles" in html
+    assert "<script>" not in html and " onchange=" not in html
