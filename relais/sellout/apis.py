@@ -17,7 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import model_validator
 
 from relais.api.auth import api_key_auth, request_partner
-from relais.api.idempotency import idempotent_call, request_fingerprint
+from relais.api.idempotency import idempotency_key_openapi, idempotent_call, request_fingerprint
 from relais.api.models import ApiKey
 from relais.api.schemas import ErrorOut, ValidationErrorOut
 from relais.core.errors import ApplicationError
@@ -222,6 +222,7 @@ def _edifact_created(outcome: EdifactOutcome) -> tuple[int, dict[str, Any]]:
     description="Create a declaration with its lines. Lines that fail validation are reported in "
     "`result.errors` (row = index in `lines`, 1-based, and field) and not stored. Send an "
     "`Idempotency-Key` header to retry safely: the same key and body replay the first response.",
+    openapi_extra=idempotency_key_openapi(required=False),
 )
 def declaration_post(request: HttpRequest, payload: DeclarationIn) -> Status[Any]:
     partner = request_partner(request)
@@ -286,10 +287,11 @@ def declaration_get(
     "lines from the LIN groups (GTIN, QTY+153, PRI, MOA+203, DTM+356). Errors name the interchange, the "
     "message, the LIN group and the segment. Honours `Idempotency-Key`.",
     openapi_extra={
+        **idempotency_key_openapi(required=False),
         "requestBody": {
             "required": True,
             "content": {"application/edifact": {"schema": {"type": "string"}}},
-        }
+        },
     },
 )
 def edifact_post(request: HttpRequest) -> Status[Any]:
