@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("relais.stock.urls")),
     path("", include("relais.incentives.urls")),
     path("", include("relais.insights.urls")),
+    path("", include("relais.comms.urls")),
     path("portal/api-keys/", include("relais.api.urls")),
     path("api/v1/", api.urls),
     # The admin's own login form would bypass the login throttle: it is served by the Relais login view.

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "relais.stock",
     "relais.sellout",
     "relais.incentives",
+    "relais.comms",
     "relais.insights",
     "relais.api",
     "relais.followups",
@@ -113,6 +114,9 @@ if env_str("REDIS_URL"):
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relais <no-reply@relais.example>")
+# Communications (relais.comms): e-mails per SMTP connection batch, and the sending rate (0: no limit).
+RELAIS_COMMS_EMAIL_BATCH = int(env_str("RELAIS_COMMS_EMAIL_BATCH", "200"))
+RELAIS_COMMS_EMAILS_PER_SECOND = float(env_str("RELAIS_COMMS_EMAILS_PER_SECOND", "20"))
 
 # Long work (imports, rollups, closings, e-mails): "inprocess" runs it in a worker thread after commit;
 # "celery" sends it to a real queue (CELERY_BROKER_URL).

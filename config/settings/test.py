@@ -8,6 +8,7 @@ from config.settings.base import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+RELAIS_COMMS_EMAILS_PER_SECOND = 0.0
 # Jobs run synchronously at commit in tests so their outcome can be asserted; the thread runner has its own tests.
 RELAIS_TASK_BACKEND = "eager"
 STORAGES = {
