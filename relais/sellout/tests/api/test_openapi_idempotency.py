@@ -42,4 +42,6 @@ def test_the_redeem_endpoint_still_requires_it():
 
     redeem = next(op["post"] for path, op in document["paths"].items() if path.endswith("/redeem"))
 
-    assert _header(redeem)["required"] is True
+    header = _header(redeem)
+    assert header is not None
+    assert header["required"] is True
