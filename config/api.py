@@ -12,7 +12,9 @@ from ninja.errors import AuthenticationError
 
 from relais.api.idempotency import IdempotencyConflict
 from relais.core.errors import ApplicationError
+from relais.comms.apis import router as comms_router
 from relais.incentives.apis import router as incentives_router
+from relais.programs.apis import router as programs_router
 from relais.sellout.apis import router as sellout_router
 
 api = NinjaAPI(
@@ -48,3 +50,5 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 api.add_router("", sellout_router)
 api.add_router("", incentives_router)
+api.add_router("", comms_router)
+api.add_router("", programs_router)

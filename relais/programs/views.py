@@ -1,0 +1,264 @@
+"""Pages of channel programs: the brand's editor and dashboard, the side-by-side comparison with the base,
+and the partner's "My program"."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relais.accounts.access import access_brand_staff, access_partner_admin, access_partner_user
+from relais.accounts.types import AuthedRequest
+from relais.core.errors import ApplicationError
+from relais.network.models import PartnerCompany
+from relais.programs import rules, selectors, services
+from relais.programs.forms import METRIC_LABELS, AspectForm, ObjectiveForm, PolicyForm, ProgramForm
+
+
+@login_required
+def program_list(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    return render(
+        request,
+        "programs/list.html",
+        {"programs": selectors.program_list(brand=brand), "form": ProgramForm(brand=brand)},
+    )
+
+
+@login_required
+@require_POST
+def program_new(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    form = ProgramForm(request.POST, brand=brand)
+    if form.is_valid():
+        try:
+            program = services.program_create(brand=brand, owner=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Program created as a draft."))
+            return redirect("programs:detail", program_id=program.pk)
+    return render(
+        request, "programs/list.html", {"programs": selectors.program_list(brand=brand), "form": form}
+    )
+
+
+@login_required
+def program_detail(request: AuthedRequest, program_id: int) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    program = selectors.program_get(brand=brand, program_id=program_id)
+    return render(request, "programs/detail.html", _detail_context(program))
+
+
+def _detail_context(program: Any, **forms: Any) -> dict[str, Any]:
+    content = selectors.program_effective_content(program=program)
+    progress = selectors.program_progress(program=program)
+    assortment = selectors.program_assortment(program=program)
+    partners = {p.pk: p for p in PartnerCompany.objects.filter(pk__in=progress.partners)}
+    rows = [
+        {
+            "partner": partners[pid],
+            "measures": m,
+            "compliance": assortment["compliance"].get(pid),
+            "attainment": [
+                o["attainment_by_partner"].get(pid)
+                for o in progress.objectives
+                if o.get("level") == "account"
+            ],
+        }
+        for pid, m in progress.partners.items()
+        if pid in partners
+    ]
+    overridden = rules.overridden_keys(
+        base=program.base.content if program.base else None, own=program.content
+    )
+    return {
+        "program": program,
+        "content": content,
+        "overridden": overridden,
+        "objectives": [
+            {**o, "label": METRIC_LABELS.get(o["metric"], o["metric"])} for o in progress.objectives
+        ],
+        "channel": progress.channel,
+        "rows": sorted(rows, key=lambda r: r["partner"].name),
+        "account_objectives": [
+            METRIC_LABELS[o["metric"]] for o in progress.objectives if o.get("level") == "account"
+        ],
+        "coverage": selectors.policy_coverage(program=program),
+        "assortment": assortment,
+        "tiers": selectors.program_tier_distribution(program=program),
+        "tiers_json": json.dumps(content["tiers"], indent=1, ensure_ascii=False),
+        "assortment_json": json.dumps(content["assortment"], ensure_ascii=False),
+        "objective_form": forms.get("objective_form") or ObjectiveForm(),
+        "policy_form": forms.get("policy_form") or PolicyForm(),
+    }
+
+
+@login_required
+@require_POST
+def program_publish(request: AuthedRequest, program_id: int) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    program = selectors.program_get(brand=brand, program_id=program_id)
+    try:
+        if request.POST.get("action") == "close":
+            services.program_close(program=program)
+            messages.success(request, _("Program closed."))
+        else:
+            services.program_publish(program=program)
+            messages.success(request, _("Program published: the partners it covers see it now."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("programs:detail", program_id=program.pk)
+
+
+@login_required
+@require_POST
+def program_aspect(request: AuthedRequest, program_id: int) -> HttpResponse:
+    """Add an objective, set an aspect whole (JSON), or go back to the base's."""
+    brand = access_brand_staff(request.user)
+    program = selectors.program_get(brand=brand, program_id=program_id)
+    try:
+        if request.POST.get("action") == "objective":
+            form = ObjectiveForm(request.POST)
+            if not form.is_valid():
+                return render(request, "programs/detail.html", _detail_context(program, objective_form=form))
+            objectives = list(selectors.program_effective_content(program=program)["objectives"])
+            data = form.cleaned_data
+            objectives = [
+                o for o in objectives if (o["metric"], o["level"]) != (data["metric"], data["level"])
+            ]
+            objectives.append(
+                {"metric": data["metric"], "level": data["level"], "target": float(data["target"])}
+            )
+            services.program_aspect_set(program=program, key="objectives", value=objectives)
+        else:
+            aspect = AspectForm(request.POST)
+            if not aspect.is_valid():
+                messages.error(request, " ".join(str(e) for errors in aspect.errors.values() for e in errors))
+                return redirect("programs:detail", program_id=program.pk)
+            services.program_aspect_set(
+                program=program, key=aspect.cleaned_data["key"], value=aspect.cleaned_data["value"]
+            )
+        messages.success(request, _("Program saved."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("programs:detail", program_id=program.pk)
+
+
+@login_required
+@require_POST
+def program_policy(request: AuthedRequest, program_id: int) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    program = selectors.program_get(brand=brand, program_id=program_id)
+    form = PolicyForm(request.POST)
+    if not form.is_valid():
+        return render(request, "programs/detail.html", _detail_context(program, policy_form=form))
+    try:
+        version = services.policy_version_publish(program=program, user=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Version %(n)s published: partners are asked to acknowledge it.") % {"n": version.number},
+        )
+    return redirect("programs:detail", program_id=program.pk)
+
+
+@login_required
+@require_POST
+def program_tiers(request: AuthedRequest, program_id: int) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    program = selectors.program_get(brand=brand, program_id=program_id)
+    moves = services.program_tiers_compute(program=program)
+    messages.success(request, _("Tiers computed for %(n)s partners.") % {"n": len(moves)})
+    return redirect("programs:detail", program_id=program.pk)
+
+
+@login_required
+def program_compare(request: AuthedRequest) -> HttpResponse:
+    """Per segment program, what differs from its base: the balance of personalisation and consistency."""
+    brand = access_brand_staff(request.user)
+    programs = list(selectors.program_list(brand=brand))
+    columns = []
+    for program in programs:
+        if program.is_base:
+            continue
+        columns.append(
+            {
+                "program": program,
+                "content": selectors.program_effective_content(program=program),
+                "overridden": rules.overridden_keys(
+                    base=program.base.content if program.base else None, own=program.content
+                ),
+                "policies": {p.kind: p for p in selectors.program_policies(program=program)},
+            }
+        )
+    bases = [p for p in programs if p.is_base]
+    return render(
+        request, "programs/compare.html", {"bases": bases, "columns": columns, "keys": rules.INHERITED_KEYS}
+    )
+
+
+@login_required
+def my_program(request: AuthedRequest) -> HttpResponse:
+    partner = access_partner_user(request.user)
+    program = selectors.partner_program_find(partner=partner)
+    if program is None:
+        return render(request, "programs/mine.html", {"program": None})
+    return render(
+        request, "programs/mine.html", my_program_context(program=program, partner=partner, user=request.user)
+    )
+
+
+def my_program_context(*, program: Any, partner: PartnerCompany, user: Any) -> dict[str, Any]:
+    content = selectors.program_effective_content(program=program)
+    progress = selectors.program_progress(program=program, partner_ids=[partner.pk])
+    mine = progress.partners.get(partner.pk, {})
+    objectives = []
+    for objective in progress.objectives:
+        if objective.get("level") == "account":
+            value = mine.get(objective["metric"])
+            done = objective["attainment_by_partner"].get(partner.pk)
+        else:
+            value, done = objective.get("value"), objective.get("attainment")
+        objectives.append(
+            {**objective, "label": METRIC_LABELS.get(objective["metric"]), "value": value, "done": done}
+        )
+    assortment = selectors.program_assortment(program=program, partner_ids=[partner.pk])
+    sold = assortment["sold_by"].get(partner.pk, set())
+    moves = list(selectors.partner_tier_moves(program=program, partner=partner)[:6])
+    return {
+        "program": program,
+        "objectives": objectives,
+        "policies": selectors.partner_policies(program=program, partner=partner),
+        "can_acknowledge": user.role == "partner_admin",
+        "required": [(p, p.pk in sold) for p in assortment["required"]],
+        "recommended": [(p, p.pk in sold) for p in assortment["recommended"]],
+        "compliance": assortment["compliance"].get(partner.pk),
+        "suggestions": selectors.partner_suggestions(program=program, partner=partner),
+        "tier": moves[0] if moves else None,
+        "tier_names": {t["code"]: t.get("name", t["code"]) for t in content["tiers"]},
+        "tiers": content["tiers"],
+        "moves": moves,
+    }
+
+
+@login_required
+@require_POST
+def policy_acknowledge(request: AuthedRequest, version_id: int) -> HttpResponse:
+    partner = access_partner_admin(request.user)
+    version = selectors.partner_policy_version_get(partner=partner, version_id=version_id)
+    try:
+        services.policy_acknowledge(version=version, partner=partner, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Policy acknowledged."))
+    return redirect("programs:mine")
