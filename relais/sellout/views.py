@@ -344,7 +344,10 @@ def import_mapping(request: AuthedRequest, import_id: int) -> HttpResponse:
             "form": form,
             "rows": rows,
             "headers": list(proposal.headers),
-            "sample_rows": [list(r) for r in list(proposal.sample_rows)[:5]],
+            # (header, cell) pairs: the phone shows each row as a card of named values.
+            "sample_rows": [
+                list(zip(proposal.headers, r, strict=False)) for r in list(proposal.sample_rows)[:5]
+            ],
         },
     )
 

@@ -28,6 +28,7 @@ from relais.sellout.anomalies.thresholds import thresholds_for
 from relais.sellout.ingest import dedup, files, mapping, store, validate
 from relais.sellout.ingest.mapping import FIELD_NAMES, FIELDS
 from relais.sellout.models import ColumnMapping, Declaration, DeclarationLine, ImportRowError, SelloutImport
+from relais.sellout.periods import months_covering
 
 # Rows per batch: bounds memory (see docs/performance.md); progress is reported after each batch.
 BATCH_ROWS = 50_000
@@ -347,8 +348,10 @@ def file_lines_import(
     result.warnings = list(table.warnings)
     declaration.refresh_from_db()
     if result.stored:
-        declaration.period_start = period_start or engine.min_date or today
-        declaration.period_end = period_end or engine.max_date or today
+        # A file without a period declares the whole months its sales fall in (3 to 28 October: October).
+        months = months_covering(engine.min_date or today, engine.max_date or today)
+        declaration.period_start = period_start or months[0]
+        declaration.period_end = period_end or months[1]
         declaration.save(update_fields=["period_start", "period_end", "updated_at"])
     _mapping_used(column_mapping, engine.options)
     return declaration, result

@@ -105,7 +105,8 @@ def test_french_excel_csv_each_row(partner, products, tmp_path):
     declaration = sellout_import.declaration
     assert declaration is not None and sellout_import.mapping is not None
     assert declaration.status == Declaration.Status.SUBMITTED  # a flagged line waits for review
-    assert (declaration.period_start, declaration.period_end) == (dt.date(2026, 10, 3), dt.date(2026, 10, 8))
+    # No period given: the whole month of its dates of sale (3 to 8 October), not first-to-last date.
+    assert (declaration.period_start, declaration.period_end) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     assert (declaration.lines_accepted, declaration.lines_flagged, declaration.lines_rejected) == (2, 1, 7)
     assert sellout_import.mapping.options["decimal"] == ","
 
