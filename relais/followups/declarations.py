@@ -4,7 +4,8 @@ The sell-out domain writes declarations and says nothing of what follows; the do
 form, the API, EDIFACT, the file-import job, the management command) and the brand's review call the
 workflows here, which call the sell-out service and then ``declaration_counted``, explicitly and in order.
 To add a consequence of a declaration counted, add one call to ``declaration_counted`` and a test in
-``relais/followups/tests/``.
+``relais/followups/tests/``. Before, each door hands the partner's running challenges to the anomaly checks
+of its lines (``challenge_windows_of``: the checks look harder at a challenge's last days).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from django.db import transaction
 
 from relais.core.jobs import job_enqueue
 from relais.core.models import Job
+from relais.incentives.selectors import partner_running_challenge_windows
 from relais.incentives.services import score_enqueue
 from relais.insights.services import rollup_enqueue
 from relais.sellout import edifact, review
 from relais.sellout import services as sellout
+from relais.sellout.anomalies.windows import ChallengeWindow, challenge_windows_given
 from relais.sellout.ingest.engine import BATCH_ROWS
 from relais.sellout.models import Declaration, DeclarationLine, SelloutImport
 
@@ -40,6 +43,14 @@ def declaration_counted(*, declaration: Declaration) -> None:
     jobs run after commit. Both are idempotent, so a second call only does the work again."""
     rollup_enqueue(brand=declaration.brand, declaration=declaration)
     score_enqueue(declaration=declaration)
+
+
+def challenge_windows_of(partner: PartnerCompany) -> list[ChallengeWindow]:
+    """The partner's running challenges (incentives) as the plain windows the anomaly checks take."""
+    return [
+        ChallengeWindow(name=name, start=start, end=end)
+        for name, start, end in partner_running_challenge_windows(partner=partner)
+    ]
 
 
 def _counted_if_submitted(declaration: Declaration) -> None:
@@ -73,19 +84,41 @@ def declaration_declare(
 ) -> tuple[Declaration, IngestResult]:
     """Declare in one go (``relais.sellout.services.declaration_declare``), then, when it was submitted, its
     lines count."""
-    declaration, result = sellout.declaration_declare(
-        partner=partner,
-        lines=lines,
-        source=source,
-        period_start=period_start,
-        period_end=period_end,
-        site=site,
-        user=user,
-        api_key=api_key,
-        submit=submit,
-    )
+    with challenge_windows_given(challenge_windows_of(partner)):
+        declaration, result = sellout.declaration_declare(
+            partner=partner,
+            lines=lines,
+            source=source,
+            period_start=period_start,
+            period_end=period_end,
+            site=site,
+            user=user,
+            api_key=api_key,
+            submit=submit,
+        )
     _counted_if_submitted(declaration)
     return declaration, result
+
+
+@transaction.atomic
+def declaration_lines_add(
+    *,
+    declaration: Declaration,
+    rows: Sequence[Mapping[str, object]],
+    first_row_number: int = 1,
+    another_sale: bool = False,
+    count_rejected: bool = True,
+) -> IngestResult:
+    """Add lines to a draft (``relais.sellout.services.declaration_lines_add``, the web form's door) with
+    the partner's running challenges handed to the anomaly checks; a draft counts nowhere yet."""
+    with challenge_windows_given(challenge_windows_of(declaration.partner)):
+        return sellout.declaration_lines_add(
+            declaration=declaration,
+            rows=rows,
+            first_row_number=first_row_number,
+            another_sale=another_sale,
+            count_rejected=count_rejected,
+        )
 
 
 @transaction.atomic
@@ -98,9 +131,10 @@ def edifact_declaration_import(
 ) -> edifact.EdifactOutcome:
     """Declare an EDIFACT SLSRPT file (``relais.sellout.edifact.edifact_declaration_import``: one declaration
     per message and place of sale, each through ``declaration_declare``), then the lines of each count."""
-    outcome = edifact.edifact_declaration_import(
-        partner=partner, text=text, created_by=created_by, api_key=api_key
-    )
+    with challenge_windows_given(challenge_windows_of(partner)):
+        outcome = edifact.edifact_declaration_import(
+            partner=partner, text=text, created_by=created_by, api_key=api_key
+        )
     for declaration in outcome.declarations:
         _counted_if_submitted(declaration)
     return outcome
@@ -166,13 +200,14 @@ def sellout_import_run(
     Not one transaction with the follow-ups: a failed import records its failure, which a rollback of an
     outer transaction would erase; the follow-up jobs are queued once the import is committed.
     """
-    result = sellout.sellout_import_run(
-        sellout_import=sellout_import,
-        job=job,
-        period_start=period_start,
-        period_end=period_end,
-        batch_rows=batch_rows,
-    )
+    with challenge_windows_given(challenge_windows_of(sellout_import.partner)):
+        result = sellout.sellout_import_run(
+            sellout_import=sellout_import,
+            job=job,
+            period_start=period_start,
+            period_end=period_end,
+            batch_rows=batch_rows,
+        )
     sellout_import.refresh_from_db(fields=["declaration"])
     if sellout_import.declaration is not None:
         _counted_if_submitted(sellout_import.declaration)

@@ -130,6 +130,19 @@ def partner_challenges(*, partner: PartnerCompany) -> list[Challenge]:
     return [c for c in challenges if challenge_is_partner_eligible(challenge=c, partner_id=partner.pk)]
 
 
+def partner_running_challenge_windows(*, partner: PartnerCompany) -> list[tuple[str, date, date]]:
+    """(name, first day, last day) of the running challenges the partner takes part in: what the anomaly
+    checks of its new lines look harder at (the last days), handed to them by the follow-ups."""
+    running = Challenge.objects.filter(
+        brand_id=partner.brand_id, status=Challenge.Status.RUNNING
+    ).prefetch_related("segments")
+    return [
+        (c.name, c.period_start, c.period_end)
+        for c in running
+        if challenge_is_partner_eligible(challenge=c, partner_id=partner.pk)
+    ]
+
+
 def partner_challenge_get(*, partner: PartnerCompany, challenge_id: int) -> Challenge:
     for challenge in partner_challenges(partner=partner):
         if challenge.pk == challenge_id:

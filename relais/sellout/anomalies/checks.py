@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -32,7 +33,8 @@ from relais.sellout.anomalies.history import (
     month_of,
     peers_of,
 )
-from relais.sellout.anomalies.thresholds import Thresholds
+from relais.sellout.anomalies.thresholds import CHALLENGE_END_DAYS, CHALLENGE_END_RATIO, Thresholds
+from relais.sellout.anomalies.windows import ChallengeWindow
 
 FLAGGED = "flagged"
 DAYS_PER_MONTH = 30.44
@@ -66,9 +68,20 @@ class AnomalyChecks:
     """The checks of one import or declaration: history read once, duplicates followed across batches."""
 
     def __init__(
-        self, *, partner: PartnerCompany, thresholds: Thresholds, families: dict[int, str], today: dt.date
+        self,
+        *,
+        partner: PartnerCompany,
+        thresholds: Thresholds,
+        families: dict[int, str],
+        today: dt.date,
+        list_prices: dict[int, float] | None = None,
+        windows: Sequence[ChallengeWindow] = (),
     ) -> None:
+        """``list_prices`` (product id -> list price) words the price check's flags; ``windows`` are the
+        running challenges of the partner (``windows.challenge_windows_given``, from the follow-ups)."""
         self.partner = partner
+        self.list_prices = list_prices or {}
+        self.windows = tuple(windows)
         self.t = thresholds
         self.families = families
         since = today.replace(day=1)
@@ -108,46 +121,72 @@ class AnomalyChecks:
     # --- the checks ---------------------------------------------------------------------------------------
 
     def check(self, lines: pl.DataFrame) -> pl.DataFrame:
-        """The lines with ``anomalies`` (JSON text), flagged (status, reason) where something was found."""
-        if not self.t.enabled or lines.height == 0:
-            return lines.with_columns(pl.lit("[]").alias("anomalies"))
-        lines = lines.with_columns(
-            pl.col("product_id")
-            .replace_strict(self.families, default="", return_dtype=pl.String)
-            .alias("_family"),
-            month_of().alias("_month"),
-        )
+        """The lines with ``anomalies`` (JSON text of ``[{"code": ..., figures}]``), flagged where something
+        was found. The price check's flags (``validate``) get their code here too, whatever the thresholds."""
         found: dict[int, list[dict[str, Any]]] = {}
-        batch_months = lines["_month"].unique().to_list()
-        own = self.own().filter(~pl.col("month").is_in(batch_months))
-        for row, item in [
-            *self._line_sizes(lines, own, "quantity", "max_quantity", reasons.QUANTITY_HIGH),
-            *self._line_sizes(lines, own, "amount", "max_amount", reasons.AMOUNT_HIGH),
-            *self._duplicates(lines),
-        ]:
+        for row, item in self._prices(lines):
             found.setdefault(row, []).append(item)
-        # Volumes over the lines nothing else flagged: one huge line must not flag its whole month.
-        ordinary = lines.filter(~pl.col("source_row").is_in(list(found)) & (pl.col("status") != FLAGGED))
-        for row, item in self._volumes(ordinary, own):
-            found.setdefault(row, []).append(item)
-        lines = lines.drop("_family", "_month")
+        if self.t.enabled and lines.height:
+            for row, item in self._anomalies(lines):
+                found.setdefault(row, []).append(item)
         if not found:
             return lines.with_columns(pl.lit("[]").alias("anomalies"))
         texts = {row: json.dumps(items) for row, items in found.items()}
-        reason_texts = {
-            row: " · ".join(reasons.anomaly_text(i) for i in items)[:200] for row, items in found.items()
-        }
         hit = pl.col("source_row").is_in(list(found))
         return lines.with_columns(
             pl.col("source_row")
             .replace_strict(texts, default="[]", return_dtype=pl.String)
             .alias("anomalies"),
             pl.when(hit).then(pl.lit(FLAGGED)).otherwise(pl.col("status")).alias("status"),
-            pl.when(hit & (pl.col("flag_reason") == ""))
-            .then(pl.col("source_row").replace_strict(reason_texts, default="", return_dtype=pl.String))
-            .otherwise(pl.col("flag_reason"))
-            .alias("flag_reason"),
         )
+
+    def _anomalies(self, lines: pl.DataFrame) -> list[tuple[int, dict[str, Any]]]:
+        lines = lines.with_columns(
+            pl.col("product_id")
+            .replace_strict(self.families, default="", return_dtype=pl.String)
+            .alias("_family"),
+            month_of().alias("_month"),
+        )
+        batch_months = lines["_month"].unique().to_list()
+        own = self.own().filter(~pl.col("month").is_in(batch_months))
+        found = [
+            *self._line_sizes(lines, own, "quantity", "max_quantity", reasons.QUANTITY_HIGH),
+            *self._line_sizes(lines, own, "amount", "max_amount", reasons.AMOUNT_HIGH),
+            *self._duplicates(lines),
+        ]
+        # Volumes over the lines nothing else flagged: one huge line must not flag its whole month.
+        seen = {row for row, _item in found}
+        ordinary = lines.filter(~pl.col("source_row").is_in(list(seen)) & (pl.col("status") != FLAGGED))
+        return found + self._volumes(ordinary, own)
+
+    def _prices(self, lines: pl.DataFrame) -> list[tuple[int, dict[str, Any]]]:
+        """The code of the lines the price check flagged (a unit price far from the list price)."""
+        if not self.list_prices or lines.height == 0 or "flag_reason" not in lines.columns:
+            return []
+        priced = lines.filter((pl.col("status") == FLAGGED) & (pl.col("flag_reason") != "")).select(
+            "source_row",
+            pl.col("product_id")
+            .replace_strict(self.list_prices, default=None, return_dtype=pl.Float64)
+            .alias("_list"),
+            pl.when(pl.col("unit_price").is_not_null())
+            .then(pl.col("unit_price").cast(pl.Float64))
+            .otherwise(pl.col("amount").cast(pl.Float64) / pl.col("quantity").cast(pl.Float64))
+            .abs()
+            .alias("_price"),
+        )
+        return [
+            (
+                row,
+                {
+                    "code": reasons.PRICE_IMPLAUSIBLE,
+                    "unit_price": round(price, 2),
+                    "percent": round(price / list_price * 100),
+                    "list_price": round(list_price, 2),
+                },
+            )
+            for row, list_price, price in priced.drop_nulls().iter_rows()
+            if list_price > 0
+        ]
 
     def record(self, stored: pl.DataFrame) -> None:
         """Keep the batch's accepted lines for the history (flagged lines wait for the brand's review).
@@ -270,12 +309,44 @@ class AnomalyChecks:
                 item = {
                     "code": reasons.MONTH_VOLUME,
                     "units": total,
-                    "month": month.strftime("%m/%Y"),
+                    "month": month.isoformat(),
                     "usual": round(usual_month),
                     "times": round(total / usual_month, 1),
                 }
                 out += [(row, item) for row in positive.filter(pl.col("_month") == month)["source_row"]]
-        return out + self._weeks(positive, usual_of, mad)
+        return out + self._weeks(positive, usual_of, mad) + self._challenge_ends(positive, usual_of)
+
+    def _challenge_ends(
+        self, positive: pl.DataFrame, usual_of: dict[dt.date, float]
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """The last days of each running challenge (this import so far) against the usual days, at the
+        stricter ``CHALLENGE_END_RATIO``: their lines are flagged."""
+        if not self.windows or positive.height == 0 or not usual_of:
+            return []
+        low, high = positive["sale_date"].min(), positive["sale_date"].max()
+        assert isinstance(low, dt.date) and isinstance(high, dt.date)
+        fallback = max(usual_of.values())
+        out: list[tuple[int, dict[str, Any]]] = []
+        for window in self.windows:
+            first = max(window.start, window.end - dt.timedelta(days=CHALLENGE_END_DAYS - 1))
+            if window.end < low or first > high:
+                continue
+            days = [first + dt.timedelta(days=i) for i in range((window.end - first).days + 1)]
+            total = sum(self.day_units.get(day, 0) for day in days)
+            usual = sum(usual_of.get(day.replace(day=1), fallback) for day in days) / DAYS_PER_MONTH
+            if total <= max(usual, 1.0) * CHALLENGE_END_RATIO or total - usual < self.t.min_excess_units:
+                continue
+            item = {
+                "code": reasons.CHALLENGE_END_VOLUME,
+                "units": total,
+                "week": first.isoformat(),
+                "usual": round(usual),
+                "times": round(total / max(usual, 1.0), 1),
+                "challenge": window.name,
+            }
+            rows = positive.filter(pl.col("sale_date").is_between(first, window.end))["source_row"]
+            out += [(row, item) for row in rows]
+        return out
 
     def _weeks(
         self, positive: pl.DataFrame, usual_of: dict[dt.date, float], mad: float
@@ -298,7 +369,7 @@ class AnomalyChecks:
                 item = {
                     "code": reasons.WEEK_VOLUME,
                     "units": total,
-                    "week": days[-1].strftime("%d/%m/%Y"),
+                    "week": days[-1].isoformat(),
                     "usual": round(usual_week),
                     "times": round(total / usual_week, 1),
                 }

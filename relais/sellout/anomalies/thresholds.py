@@ -41,6 +41,11 @@ class Thresholds:
 
 DEFAULTS = Thresholds()
 
+# The last days of a running challenge (``windows.ChallengeWindow``): the seven days up to its end are
+# compared with the partner's usual seven days at a stricter ratio (a partner pushing its volume to win).
+CHALLENGE_END_DAYS = 7
+CHALLENGE_END_RATIO = 1.5
+
 
 def thresholds_for(*, brand_id: int) -> Thresholds:
     """The brand's thresholds, or the defaults when it has set none."""

@@ -25,6 +25,7 @@ from relais.core.models import Job
 from relais.core.tabular import RowError, Table
 from relais.sellout.anomalies.checks import AnomalyChecks
 from relais.sellout.anomalies.thresholds import thresholds_for
+from relais.sellout.anomalies.windows import challenge_windows_current
 from relais.sellout.ingest import dedup, files, mapping, store, validate
 from relais.sellout.ingest.mapping import FIELD_NAMES, FIELDS
 from relais.sellout.models import ColumnMapping, Declaration, DeclarationLine, ImportRowError, SelloutImport
@@ -119,6 +120,8 @@ class Engine:
             thresholds=thresholds_for(brand_id=declaration.brand_id),
             families=families_load(declaration.brand_id),
             today=self.today,
+            list_prices=list_prices_of(self.catalogue),
+            windows=challenge_windows_current(),
         )
 
     def run_batch(self, frame: pl.DataFrame, *, raw_columns: list[str] | None) -> IngestResult:
@@ -258,6 +261,12 @@ def catalogue_load(brand_id: int) -> validate.Catalogue:
     """The brand's products as the checks read them (GTIN, id, list price, currency)."""
     rows = Product.objects.filter(brand_id=brand_id).values_list("gtin", "pk", "list_price", "currency")
     return validate.Catalogue.from_rows(list(rows))
+
+
+def list_prices_of(catalogue: validate.Catalogue) -> dict[int, float]:
+    """Product id -> list price, for the products that have one (words the price check's flags)."""
+    frame = catalogue.frame.drop_nulls("list_price")
+    return dict(zip(frame["product_id"].to_list(), frame["list_price"].to_list(), strict=True))
 
 
 def families_load(brand_id: int) -> dict[int, str]:
