@@ -109,3 +109,29 @@ class FeedbackThemeRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.month:%Y-%m} {self.theme}: {self.lines}"
+
+
+class FeedbackThemeKeywords(models.Model):
+    """A brand's own keyword list for one feedback theme, in place of ``feedback.DEFAULT_KEYWORDS``'s.
+
+    Keywords are whole words or phrases as people write them (stemmed and accent-folded when comments are
+    classified, see ``relais.insights.feedback``); one row per brand and theme, absent = the defaults.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    theme = models.CharField(_("theme"), max_length=20)
+    keywords = models.JSONField(_("keywords"), default=list)
+    updated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "theme"], name="insights_feedback_keywords_one_per_theme"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand_id} {self.theme}: {len(self.keywords)}"

@@ -29,19 +29,30 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from relais.accounts.models import User
 from relais.catalog.models import Product
+from relais.core.errors import ApplicationError
 from relais.core.jobs import job_enqueue, job_progress
 from relais.core.models import Brand, Job
-from relais.insights.feedback import feedback_themes
+from relais.insights.feedback import (
+    DEFAULT_KEYWORDS,
+    KEYWORDS_PER_THEME_MAX,
+    ThemeClassifier,
+    keywords_parse,
+    theme_label,
+)
 from relais.insights.models import (
     CubeDimension,
+    FeedbackThemeKeywords,
     FeedbackThemeRollup,
     ProductRollup,
     SelloutCube,
     SelloutRollup,
 )
 from relais.insights.periods import month_next, month_start, months_covering
+from relais.insights.selectors.customer_feedback import feedback_classifier
 from relais.insights.sql import as_date, month_sql, quoted_table
 from relais.network.models import PartnerCompany, Segment, SegmentMembership
 from relais.sellout.models import Declaration, DeclarationLine
@@ -50,6 +61,7 @@ from relais.sellout.models import Declaration, DeclarationLine
 # nowhere until the brand approves it, which makes it accepted; a rejected one never counts.
 COUNTED_STATUS = DeclarationLine.Status.ACCEPTED
 ROLLUP_JOB_KIND = "insights_rollup"
+FEEDBACK_THEMES_JOB_KIND = "insights_feedback_themes"
 # The payload flag of an ``insights_rollup`` job that rebuilds the cube only (see ``cube_refresh_enqueue``).
 CUBE_ONLY = "cube_only"
 
@@ -181,10 +193,7 @@ def _refresh_month(*, brand: Brand, partner: PartnerCompany | None, month: dt.da
             f"SELECT l.partner_id, l.feedback FROM {line_t} l WHERE {where} AND l.feedback <> ''",  # noqa: S608
             params,
         )
-        counts: Counter[tuple[int, str]] = Counter()
-        for partner_id, text in cursor.fetchall():
-            for theme in feedback_themes(text):
-                counts[(partner_id, theme)] += 1
+        counts = _theme_counts(cursor.fetchall(), feedback_classifier(brand=brand))
     FeedbackThemeRollup.objects.bulk_create(
         [
             FeedbackThemeRollup(brand=brand, month=month, partner_id=pid, theme=theme, lines=n)
@@ -420,3 +429,96 @@ def cube_refresh_enqueue(*, brand: Brand) -> Job:
     """Schedule ``cube_refresh`` (the dashboard's grouping of the rollups by segment) as an
     ``insights_rollup`` job after commit: after segment memberships or partner fields changed."""
     return job_enqueue(kind=ROLLUP_JOB_KIND, payload={"brand_id": brand.pk, CUBE_ONLY: True}, brand=brand)
+
+
+# --- feedback themes ----------------------------------------------------------------------------------
+
+
+def _theme_counts(rows: Iterable[tuple[int, str]], classifier: ThemeClassifier) -> Counter[tuple[int, str]]:
+    """(partner id, theme) -> number of comments, from (partner id, comment) rows."""
+    counts: Counter[tuple[int, str]] = Counter()
+    for partner_id, text in rows:
+        for theme in classifier.themes(text):
+            counts[(partner_id, theme)] += 1
+    return counts
+
+
+@transaction.atomic
+def feedback_keywords_set(*, brand: Brand, by: User, keywords: dict[str, str]) -> list[str]:
+    """Replace the brand's keyword lists of the given themes (``theme -> text typed in the box``, one
+    keyword per line or comma-separated), then re-count the brand's comments by theme after commit.
+
+    A list equal to the defaults is stored as "the defaults" (no row), so a later change of the defaults
+    reaches it; an empty list is refused (a theme nobody can land in is a mistake). Returns the themes
+    whose list changed.
+    """
+    if by.brand_id != brand.pk or not by.is_brand_user:
+        raise ApplicationError(_("Only the brand's staff edit its feedback themes."))
+    unknown = sorted(set(keywords) - set(DEFAULT_KEYWORDS))
+    if unknown:
+        raise ApplicationError(_("Unknown theme: %(themes)s.") % {"themes": ", ".join(unknown)})
+    current = {
+        row.theme: row for row in FeedbackThemeKeywords.objects.select_for_update().filter(brand=brand)
+    }
+    changed: list[str] = []
+    for theme, text in keywords.items():
+        parsed = keywords_parse(text)
+        if not parsed:
+            raise ApplicationError(
+                _("Give at least one keyword for %(theme)s.") % {"theme": theme_label(theme)},
+                extra={"field": theme},
+            )
+        if len(parsed) > KEYWORDS_PER_THEME_MAX:
+            raise ApplicationError(
+                _("At most %(n)s keywords per theme.") % {"n": KEYWORDS_PER_THEME_MAX}, extra={"field": theme}
+            )
+        row = current.get(theme)
+        before = row.keywords if row is not None else list(DEFAULT_KEYWORDS[theme])
+        if parsed == before:
+            continue
+        changed.append(theme)
+        if parsed == list(DEFAULT_KEYWORDS[theme]):
+            FeedbackThemeKeywords.objects.filter(brand=brand, theme=theme).delete()
+        else:
+            FeedbackThemeKeywords.objects.update_or_create(
+                brand=brand, theme=theme, defaults={"keywords": parsed, "updated_by": by}
+            )
+    if changed:
+        job_enqueue(kind=FEEDBACK_THEMES_JOB_KIND, payload={"brand_id": brand.pk}, brand=brand, created_by=by)
+    return changed
+
+
+def feedback_themes_refresh(*, brand: Brand, job: Job | None = None) -> dict[str, int]:
+    """Re-count every month's comments of the brand by theme with its current keywords (the theme rollup
+    only: the sell-out figures do not depend on keywords). Idempotent; comments are few, so they are
+    classified in Python, one month per transaction under the brand's lock as ``rollup_refresh``."""
+    months = sorted(
+        set(FeedbackThemeRollup.objects.filter(brand=brand).values_list("month", flat=True).distinct())
+        | _months_with_lines(brand=brand, partner=None)
+    )
+    classifier = feedback_classifier(brand=brand)
+    line_t, decl_t = quoted_table(DeclarationLine), quoted_table(Declaration)
+    rows = 0
+    for done, month in enumerate(months, start=1):
+        with transaction.atomic():
+            Brand.objects.select_for_update().filter(pk=brand.pk).values_list("pk", flat=True).first()
+            FeedbackThemeRollup.objects.filter(brand=brand, month=month).delete()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT l.partner_id, l.feedback FROM {line_t} l WHERE l.brand_id = %s "  # noqa: S608
+                    "AND l.sale_date >= %s AND l.sale_date < %s AND l.status = %s AND l.feedback <> '' "
+                    f"AND EXISTS (SELECT 1 FROM {decl_t} d WHERE d.id = l.declaration_id AND d.status <> %s)",
+                    [brand.pk, month, month_next(month), COUNTED_STATUS, Declaration.Status.DRAFT],
+                )
+                counts = _theme_counts(cursor.fetchall(), classifier)
+            FeedbackThemeRollup.objects.bulk_create(
+                [
+                    FeedbackThemeRollup(brand=brand, month=month, partner_id=pid, theme=theme, lines=n)
+                    for (pid, theme), n in counts.items()
+                ],
+                batch_size=1000,
+            )
+            rows += len(counts)
+        if job is not None:
+            job_progress(job, done=done, total=len(months))
+    return {"months": len(months), "theme_rows": rows}

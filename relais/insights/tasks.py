@@ -8,7 +8,14 @@ from typing import Any
 
 from relais.core.jobs import job_handler
 from relais.core.models import Brand, Job
-from relais.insights.services import CUBE_ONLY, ROLLUP_JOB_KIND, cube_refresh, rollup_refresh
+from relais.insights.services import (
+    CUBE_ONLY,
+    FEEDBACK_THEMES_JOB_KIND,
+    ROLLUP_JOB_KIND,
+    cube_refresh,
+    feedback_themes_refresh,
+    rollup_refresh,
+)
 from relais.network.models import PartnerCompany
 
 
@@ -29,3 +36,9 @@ def rollup_job(job: Job) -> dict[str, Any]:
         months=[dt.date.fromisoformat(m) for m in months] if months is not None else None,
         job=job,
     )
+
+
+@job_handler(FEEDBACK_THEMES_JOB_KIND)
+def feedback_themes_job(job: Job) -> dict[str, Any]:
+    """Re-count a brand's comments by theme after its keyword lists changed."""
+    return feedback_themes_refresh(brand=Brand.objects.get(pk=job.payload["brand_id"]), job=job)

@@ -6,18 +6,21 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from relais.accounts.access import access_brand_staff, access_partner_by_id, access_partner_user
 from relais.accounts.types import AuthedRequest
+from relais.core.errors import ApplicationError
 from relais.core.models import Brand
-from relais.insights import selectors
+from relais.insights import selectors, services
 from relais.insights.exports import rows_to_csv, rows_to_xlsx
+from relais.insights.forms import FeedbackKeywordsForm
 from relais.network.models import PartnerCompany, Segment
 from relais.network.selectors import segment_list
 
@@ -195,10 +198,12 @@ def feedback(request: AuthedRequest) -> HttpResponse:
     lines = selectors.feedback_lines(brand=brand, period=period, q=q, segment=segment)
     page = Paginator(lines, FEEDBACK_PER_PAGE).get_page(request.GET.get("page"))
     segment_names = selectors.line_segments(brand=brand, partner_ids=[line.partner_id for line in page])
+    classifier = selectors.feedback_classifier(brand=brand)
+    theme_counts = selectors.feedback_theme_counts(brand=brand, period=period, segment=segment)
     items = [
         {
             "line": line,
-            "themes": selectors.themes_of(line.feedback),
+            "themes": selectors.themes_of(line.feedback, classifier),
             "segments": segment_names.get(line.partner_id, []),
         }
         for line in page
@@ -210,7 +215,10 @@ def feedback(request: AuthedRequest) -> HttpResponse:
         "q": q,
         "page": page,
         "items": items,
-        "theme_counts": selectors.feedback_theme_counts(brand=brand, period=period, segment=segment),
+        "theme_counts": theme_counts,
+        "classified": selectors.feedback_classified_share(
+            brand=brand, period=period, segment=segment, theme_counts=theme_counts
+        ),
     }
     template = (
         "insights/partials/feedback_results.html"
@@ -218,3 +226,23 @@ def feedback(request: AuthedRequest) -> HttpResponse:
         else "insights/feedback.html"
     )
     return render(request, template, context)
+
+
+@login_required
+def feedback_themes(request: AuthedRequest) -> HttpResponse:
+    """The brand's keyword lists of the feedback themes: read and edit; saving re-counts the comments."""
+    brand = access_brand_staff(request.user)
+    themes = selectors.feedback_keywords(brand=brand)
+    form = FeedbackKeywordsForm(request.POST or None, themes=themes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.feedback_keywords_set(brand=brand, by=request.user, keywords=form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.extra.get("field") if exc.extra else None, exc.message)
+        else:
+            if changed:
+                messages.success(request, _("Keywords saved: the comments are being counted again by theme."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("insights:feedback_themes")
+    return render(request, "insights/feedback_themes.html", {"form": form, "rows": form.rows()})

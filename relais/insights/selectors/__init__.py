@@ -29,6 +29,9 @@ from relais.insights.selectors.common import (
     segment_find,
 )
 from relais.insights.selectors.customer_feedback import (
+    feedback_classified_share,
+    feedback_classifier,
+    feedback_keywords,
     feedback_lines,
     feedback_theme_counts,
     line_segments,
@@ -59,6 +62,9 @@ __all__ = [
     "dashboard_breakdown",
     "dashboard_data",
     "dashboard_totals",
+    "feedback_classified_share",
+    "feedback_classifier",
+    "feedback_keywords",
     "feedback_lines",
     "feedback_theme_counts",
     "intervention_effect",

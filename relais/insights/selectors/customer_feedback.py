@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from relais.core.models import Brand
-from relais.insights.feedback import THEMES, feedback_themes, theme_label
-from relais.insights.models import FeedbackThemeRollup
+from relais.insights.feedback import DEFAULT_KEYWORDS, OTHER, THEMES, ThemeClassifier, theme_label
+from relais.insights.models import FeedbackThemeKeywords, FeedbackThemeRollup
 from relais.insights.periods import Period
 from relais.insights.selectors.common import segment_current_members
 from relais.network.models import Segment, SegmentMembership
@@ -68,5 +68,50 @@ def line_segments(*, brand: Brand, partner_ids: list[int]) -> dict[int, list[str
     return names
 
 
-def themes_of(text: str) -> list[str]:
-    return [theme_label(t) for t in feedback_themes(text)]
+def themes_of(text: str, classifier: ThemeClassifier) -> list[str]:
+    """The theme labels of one comment (in the reader's language)."""
+    return [theme_label(t) for t in classifier.themes(text)]
+
+
+def feedback_keyword_overrides(*, brand: Brand) -> dict[str, list[str]]:
+    """The brand's own keyword lists, by theme (themes it did not change are absent)."""
+    return {
+        theme: list(keywords)
+        for theme, keywords in FeedbackThemeKeywords.objects.filter(
+            brand=brand, theme__in=list(DEFAULT_KEYWORDS)
+        ).values_list("theme", "keywords")
+    }
+
+
+def feedback_classifier(*, brand: Brand) -> ThemeClassifier:
+    """The classifier of the brand's comments: its keyword lists over the defaults (one query)."""
+    return ThemeClassifier(feedback_keyword_overrides(brand=brand))
+
+
+def feedback_keywords(*, brand: Brand) -> list[dict[str, Any]]:
+    """Each theme's keywords as the brand's edit page shows them, and whether they are the defaults."""
+    overrides = feedback_keyword_overrides(brand=brand)
+    return [
+        {
+            "theme": theme,
+            "label": theme_label(theme),
+            "keywords": overrides.get(theme, list(defaults)),
+            "is_default": theme not in overrides,
+        }
+        for theme, defaults in DEFAULT_KEYWORDS.items()
+    ]
+
+
+def feedback_classified_share(
+    *, brand: Brand, period: Period, segment: Segment | None, theme_counts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """How many of the period's comments landed in a theme (not "other"): counts and a whole percentage.
+
+    ``theme_counts`` is ``feedback_theme_counts``' result; the total is the count of commented lines (one
+    query), since a comment may count in several themes.
+    """
+    total = feedback_lines(brand=brand, period=period, segment=segment).count()
+    other = next((t["count"] for t in theme_counts if t["theme"] == OTHER), 0)
+    classified = max(total - other, 0)
+    percent = round(100 * classified / total) if total else None
+    return {"total": total, "classified": classified, "percent": percent}
