@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from relais.accounts.access import access_brand_staff, access_partner_admin, access_partner_user
@@ -177,7 +178,11 @@ def program_tiers(request: AuthedRequest, program_id: int) -> HttpResponse:
     brand = access_brand_staff(request.user)
     program = selectors.program_get(brand=brand, program_id=program_id)
     moves = services.program_tiers_compute(program=program)
-    messages.success(request, _("Tiers computed for %(n)s partners.") % {"n": len(moves)})
+    messages.success(
+        request,
+        ngettext("Tiers computed for %(n)s partner.", "Tiers computed for %(n)s partners.", len(moves))
+        % {"n": len(moves)},
+    )
     return redirect("programs:detail", program_id=program.pk)
 
 
@@ -244,7 +249,12 @@ def my_program_context(*, program: Any, partner: PartnerCompany, user: Any) -> d
         "compliance": assortment["compliance"].get(partner.pk),
         "suggestions": selectors.partner_suggestions(program=program, partner=partner),
         "tier": moves[0] if moves else None,
-        "tier_names": {t["code"]: t.get("name", t["code"]) for t in content["tiers"]},
+        "tier_name": selectors.tier_name(tiers=content["tiers"], code=moves[0].tier) if moves else "",
+        "next_tier_name": selectors.tier_name(
+            tiers=content["tiers"], code=moves[0].measures.get("next_tier", "")
+        )
+        if moves
+        else "",
         "tiers": content["tiers"],
         "moves": moves,
     }
