@@ -41,6 +41,7 @@ from relais.network.forms import (
 )
 from relais.network.models import Channel, Organisation, PartnerCompany, PartnerKind, Segment, Site, Tier
 from relais.network.portal import portal_section_register, portal_sections
+from relais.sellout.portal import portal_due_context
 
 PARTNERS_PER_PAGE = 25
 MEMBERS_PER_PAGE = 50
@@ -63,6 +64,13 @@ portal_section_register(
     context=_points_section_context,
 )
 portal_section_register(key="insights", template="insights/partials/portal_section.html", order=60)
+# First on the home: what is due (last month's sales, the deadline, where the partner stands) and the button.
+portal_section_register(
+    key="declaration_due",
+    template="sellout/partials/portal_due.html",
+    order=5,
+    context=portal_due_context,
+)
 
 
 def _is_htmx(request: AuthedRequest) -> bool:

@@ -35,3 +35,18 @@ def months_spanned(start: dt.date, end: dt.date) -> int:
 def latest_declarable_day(today: dt.date) -> dt.date:
     """Sales of the current month may be declared as they happen; nothing after its last day."""
     return month_end(today)
+
+
+# Days after the end of a month by which its sales are due (settings.RELAIS_DECLARATION_DUE_DAYS); the
+# challenges' "on time" bonus counts the same ten days by default.
+DEFAULT_DUE_DAYS = 10
+
+
+def due_days() -> int:
+    return int(getattr(settings, "RELAIS_DECLARATION_DUE_DAYS", DEFAULT_DUE_DAYS))
+
+
+def period_due(today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """The month whose sales are due now, and its deadline: the previous month, due ``due_days()`` after it."""
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end, end + dt.timedelta(days=due_days())
