@@ -7,8 +7,11 @@ with the row number and field, and can be downloaded, fixed and re-uploaded. A l
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Brand, TimeStampedModel
@@ -276,3 +279,80 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row} {self.field}: {self.message}"
+
+
+class ReviewReason(models.TextChoices):
+    """The preset reasons a brand gives when it approves or rejects flagged lines."""
+
+    QUANTITY_IMPLAUSIBLE = "quantity_implausible", _("Quantity implausible")
+    DUPLICATE = "duplicate", _("Duplicate")
+    PRICE_INCONSISTENT = "price_inconsistent", _("Price inconsistent")
+    CHECKED = "checked", _("Checked with the partner")
+    OTHER = "other", _("Other")
+
+
+# What the partner reads on its declaration, rendered at display time in the reader's language from the code
+# and the parameters stored with the decision (numbers formatted by ``review_reason_text``).
+REVIEW_REASON_TEXTS = {
+    ReviewReason.QUANTITY_IMPLAUSIBLE: _("The quantity declared (%(quantity)s) is implausible."),
+    ReviewReason.DUPLICATE: _("This line duplicates a sale already declared."),
+    ReviewReason.PRICE_INCONSISTENT: _("The unit price declared (%(unit_price)s) is inconsistent."),
+    ReviewReason.CHECKED: _("Checked with you: the sale is confirmed."),
+    ReviewReason.OTHER: _("Other reason."),
+}
+
+
+class ReviewDecision(models.Model):
+    """The brand's decision on one flagged line: who, when, approved or rejected, why. Append-only: one row per
+    line (a line is reviewed once), never updated; written by ``relais.sellout.review.lines_review``.
+
+    The reason is a code plus parameters (the line's quantity and unit price at the time), put into words when
+    shown, so the partner reads it in its own language; ``note`` is the reviewer's own words, shown as written.
+    Lines decided together share a ``batch``.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+", db_index=False)
+    partner = models.ForeignKey("network.PartnerCompany", on_delete=models.CASCADE, related_name="+")
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="review_decisions")
+    line = models.ForeignKey(DeclarationLine, on_delete=models.CASCADE, related_name="review_decisions")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason_code = models.CharField(max_length=30, choices=ReviewReason.choices)
+    params = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    batch = models.UUIDField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["line"], name="sellout_review_one_decision_per_line")]
+        indexes = [models.Index(fields=["brand", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.decision} line {self.line_id} ({self.reason_code})"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the reader's language, its numbers in the reader's format."""
+        return review_reason_text(self.reason_code, self.params)
+
+
+def review_reason_text(code: str, params: dict[str, object] | None) -> str:
+    """A review reason code and its parameters in the active language (empty for an unknown code)."""
+    template = REVIEW_REASON_TEXTS.get(code)  # type: ignore[call-overload]
+    if template is None:
+        return ""
+    params = params or {}
+    quantity, unit_price = params.get("quantity"), params.get("unit_price")
+    price = Decimal(str(unit_price)) if unit_price is not None else None
+    values = {
+        "quantity": number_format(str(quantity)) if quantity is not None else "",
+        "unit_price": number_format(price, decimal_pos=2) if price is not None else "",
+    }
+    return str(template) % values

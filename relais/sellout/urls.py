@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.sellout import views, views_reconciliation
+from relais.sellout import views, views_imports, views_reconciliation
 
 app_name = "sellout"
 
@@ -29,14 +29,16 @@ urlpatterns = [
         views.declaration_discard_view,
         name="declaration_discard",
     ),
-    path("portal/products/search/", views.product_search, name="product_search"),
+    path("portal/products/search/", views_imports.product_search, name="product_search"),
     path("portal/imports/upload/", views.import_upload, name="import_upload"),
-    path("portal/imports/<int:import_id>/", views.import_detail, name="import_detail"),
+    path("portal/imports/<int:import_id>/", views_imports.import_detail, name="import_detail"),
     path("portal/imports/<int:import_id>/mapping/", views.import_mapping, name="import_mapping"),
     path("portal/imports/<int:import_id>/retry/", views.import_retry, name="import_retry"),
-    path("portal/imports/<int:import_id>/result/", views.import_result, name="import_result"),
+    path("portal/imports/<int:import_id>/result/", views_imports.import_result, name="import_result"),
     path(
-        "portal/imports/<int:import_id>/rejected.csv", views.import_rejected_csv, name="import_rejected_csv"
+        "portal/imports/<int:import_id>/rejected.csv",
+        views_imports.import_rejected_csv,
+        name="import_rejected_csv",
     ),
     # Brand back office
     path("brand/declarations/", views.brand_declaration_list, name="brand_declaration_list"),
@@ -46,8 +48,15 @@ urlpatterns = [
         name="brand_declaration_detail",
     ),
     path("brand/declarations/lines/<int:line_id>/review/", views.brand_line_review, name="brand_line_review"),
+    path("brand/review/", views.brand_review_queue, name="brand_review_queue"),
+    path("brand/review/decide/", views.brand_review_bulk, name="brand_review_bulk"),
     path("brand/declarations/export.<str:fmt>", views.brand_lines_export, name="brand_lines_export"),
     path("brand/reconciliation/", views_reconciliation.brand_reconciliation, name="brand_reconciliation"),
+    path(
+        "brand/reconciliation/apply/",
+        views.brand_reconciliation_apply,
+        name="brand_reconciliation_apply",
+    ),
     path(
         "partners/<int:partner_id>/data-quality/",
         views_reconciliation.partner_quality,

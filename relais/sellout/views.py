@@ -4,28 +4,30 @@ review and export. Views are thin: access helper first, then selectors and servi
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from relais.accounts.access import access_brand_staff, access_partner_user
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
-from relais.core.models import Job
 from relais.followups.declarations import (
     declaration_submit,
     edifact_declaration_import,
-    line_review,
     sellout_import_confirm,
     sellout_import_retry,
 )
+from relais.followups.reconciliation import reconciliation_apply
+from relais.followups.review import lines_review, review_queue
 from relais.sellout import export
 from relais.sellout.forms import (
     BrandDeclarationFilterForm,
@@ -34,7 +36,24 @@ from relais.sellout.forms import (
     MappingForm,
     UploadForm,
 )
-from relais.sellout.models import Declaration, DeclarationLine, ImportRowError, SelloutImport, Source
+from relais.sellout.forms_review import ReviewForm, ReviewQueueFilterForm
+from relais.sellout.models import (
+    Declaration,
+    DeclarationLine,
+    ImportRowError,
+    ReviewDecision,
+    ReviewReason,
+    SelloutImport,
+    Source,
+)
+from relais.sellout.reconciliation import month_bounds
+from relais.sellout.review import ReviewOutcome
+from relais.sellout.review_messages import reconciliation_applied_message, review_outcome_message
+from relais.sellout.review_queue import (
+    brand_lines_by_ids,
+    declaration_review_decisions,
+    partner_review_decisions,
+)
 from relais.sellout.selectors import (
     BrandDeclarationFilter,
     brand_declaration_get,
@@ -42,12 +61,9 @@ from relais.sellout.selectors import (
     brand_line_get,
     declaration_line_latest_find,
     declaration_lines,
-    import_row_errors,
     partner_declaration_get,
     partner_declarations,
-    partner_import_get,
     partner_imports,
-    partner_products_search,
 )
 from relais.sellout.services import (
     FIELDS,
@@ -59,6 +75,7 @@ from relais.sellout.services import (
     sellout_import_create,
     sellout_import_propose_mapping,
 )
+from relais.sellout.views_imports import partner_import
 
 PAGE_SIZE = 50
 
@@ -72,7 +89,12 @@ def my_declarations(request: AuthedRequest) -> HttpResponse:
     page = Paginator(partner_declarations(partner=partner), PAGE_SIZE).get_page(request.GET.get("page"))
     imports = partner_imports(partner=partner)[:5]
     form = DeclarationCreateForm(partner=partner, today=timezone.localdate())
-    return render(request, "sellout/my_declarations.html", {"page": page, "form": form, "imports": imports})
+    decisions = partner_review_decisions(partner=partner)
+    return render(
+        request,
+        "sellout/my_declarations.html",
+        {"page": page, "form": form, "imports": imports, "decisions": decisions},
+    )
 
 
 @login_required
@@ -119,7 +141,12 @@ def _declaration_page(
     request: AuthedRequest, declaration: Declaration, form: LineForm | None = None, status: int = 200
 ) -> HttpResponse:
     # A file's lines in the file's order (they are stored by key); the form's (row 1 each) newest first.
-    lines = declaration_lines(declaration=declaration).order_by("source_row", "-pk")
+    # Each line with the brand's decision on it, if any (the partner reads the reason, not who decided).
+    lines = (
+        declaration_lines(declaration=declaration)
+        .order_by("source_row", "-pk")
+        .prefetch_related(Prefetch("review_decisions", queryset=ReviewDecision.objects.order_by("-pk")))
+    )
     return render(
         request,
         "sellout/declaration_edit.html",
@@ -232,16 +259,6 @@ def declaration_discard_view(request: AuthedRequest, declaration_id: int) -> Htt
     return redirect("sellout:my_declarations")
 
 
-@login_required
-@require_GET
-def product_search(request: AuthedRequest) -> HttpResponse:
-    """htmx autocomplete over the partner's brand catalogue, by name or GTIN."""
-    partner = access_partner_user(request.user)
-    query = (request.GET.get("line-product_search") or request.GET.get("q") or "").strip()
-    products = partner_products_search(partner=partner, query=query)
-    return render(request, "sellout/partials/product_options.html", {"products": products, "query": query})
-
-
 # --- Partner: file upload ---------------------------------------------------------------------------------
 
 
@@ -288,16 +305,11 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     return render(request, "sellout/import_upload.html", {"form": form, "imports": recent})
 
 
-def _partner_import(request: AuthedRequest, import_id: int) -> SelloutImport:
-    partner = access_partner_user(request.user)
-    return partner_import_get(partner=partner, import_id=import_id)
-
-
 @login_required
 def import_mapping(request: AuthedRequest, import_id: int) -> HttpResponse:
     """Show the proposed mapping (a select per field, preselected, with confidence and sample rows);
     POST confirms it and starts the import job."""
-    sellout_import = _partner_import(request, import_id)
+    sellout_import = partner_import(request, import_id)
     if sellout_import.status != SelloutImport.Status.UPLOADED:
         return redirect("sellout:import_detail", import_id=sellout_import.pk)
     try:
@@ -352,60 +364,16 @@ def import_mapping(request: AuthedRequest, import_id: int) -> HttpResponse:
     )
 
 
-def _import_result_context(sellout_import: SelloutImport) -> dict[str, Any]:
-    return {
-        "sellout_import": sellout_import,
-        "job": sellout_import.job,
-        "rejected_errors": import_row_errors(
-            sellout_import=sellout_import, kind=ImportRowError.Kind.REJECTED
-        )[:500],
-        "duplicate_errors": import_row_errors(
-            sellout_import=sellout_import, kind=ImportRowError.Kind.DUPLICATE
-        )[:500],
-        # A job that failed before the import could record it still ends the wait.
-        "is_finished": sellout_import.status in {SelloutImport.Status.DONE, SelloutImport.Status.FAILED}
-        or (sellout_import.job is not None and sellout_import.job.status == Job.Status.FAILED),
-    }
-
-
-@login_required
-def import_detail(request: AuthedRequest, import_id: int) -> HttpResponse:
-    """Progress while the import job runs (the bar polls /jobs/<id>/), then its outcome."""
-    sellout_import = _partner_import(request, import_id)
-    if sellout_import.status == SelloutImport.Status.UPLOADED:
-        return redirect("sellout:import_mapping", import_id=sellout_import.pk)
-    return render(request, "sellout/import_detail.html", _import_result_context(sellout_import))
-
-
-@login_required
-def import_result(request: AuthedRequest, import_id: int) -> HttpResponse:
-    """htmx: the outcome fragment, fetched when the job's progress bar reports it finished."""
-    sellout_import = _partner_import(request, import_id)
-    return render(request, "sellout/partials/import_result.html", _import_result_context(sellout_import))
-
-
 @login_required
 @require_POST
 def import_retry(request: AuthedRequest, import_id: int) -> HttpResponse:
     """Run a failed import again (nothing of the failed run was kept)."""
-    sellout_import = _partner_import(request, import_id)
+    sellout_import = partner_import(request, import_id)
     try:
         sellout_import_retry(sellout_import=sellout_import, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("sellout:import_detail", import_id=sellout_import.pk)
-
-
-@login_required
-def import_rejected_csv(request: AuthedRequest, import_id: int) -> HttpResponse:
-    sellout_import = _partner_import(request, import_id)
-    response = HttpResponse(
-        export.rejected_rows_csv(sellout_import=sellout_import), content_type="text/csv; charset=utf-8"
-    )
-    base = (sellout_import.original_name or f"import-{sellout_import.pk}").rsplit(".", 1)[0]
-    safe = "".join(c for c in base if c.isalnum() or c in "-_")[:60] or "import"
-    response["Content-Disposition"] = f'attachment; filename="{safe}-rejected.csv"'
-    return response
 
 
 # --- Brand: declarations, review, export ----------------------------------------------------------------
@@ -452,27 +420,48 @@ def brand_declaration_detail(request: AuthedRequest, declaration_id: int) -> Htt
     lines = declaration_lines(declaration=declaration, only_flagged=only_flagged)
     if not only_flagged:  # the review queue keeps its order: most at stake first
         lines = lines.order_by("status", "sale_date", "pk")
+    lines = lines.prefetch_related(
+        Prefetch("review_decisions", queryset=ReviewDecision.objects.order_by("-pk"))
+    )
     page = Paginator(lines, 200).get_page(request.GET.get("page"))
     return render(
         request,
         "sellout/brand_declaration_detail.html",
-        {"declaration": declaration, "page": page, "only_flagged": only_flagged},
+        {
+            "declaration": declaration,
+            "page": page,
+            "only_flagged": only_flagged,
+            "decisions": declaration_review_decisions(declaration=declaration)[:200],
+            "reasons": ReviewReason.choices,
+        },
     )
 
 
 @login_required
 @require_POST
 def brand_line_review(request: AuthedRequest, line_id: int) -> HttpResponse:
-    """Approve or reject a flagged line; htmx gets the updated row, a plain form post a redirect."""
+    """Approve or reject a flagged line with a reason (the brand's default when none is chosen); htmx gets the
+    updated row, a plain form post a redirect."""
     brand = access_brand_staff(request.user)
     line = brand_line_get(brand=brand, line_id=line_id)
     approve = request.POST.get("decision") == "approve"
+    reason = request.POST.get("reason") or (ReviewReason.CHECKED if approve else ReviewReason.OTHER)
     error = ""
     try:
-        line = line_review(line=line, approve=approve, user=request.user)
+        outcome = lines_review(
+            brand=brand,
+            line_ids=[line.pk],
+            approve=approve,
+            reason_code=reason,
+            note=request.POST.get("note", ""),
+            user=request.user,
+        )
     except ApplicationError as exc:
         error = exc.message
-        line.refresh_from_db()
+    else:
+        if not outcome.decided:
+            error = _("This line was already reviewed.")
+    line.refresh_from_db()
     if request.headers.get("HX-Request"):
         declaration = brand_declaration_get(brand=brand, declaration_id=line.declaration_id)
         response = render(
@@ -505,3 +494,72 @@ def brand_lines_export(request: AuthedRequest, fmt: str) -> HttpResponse | Strea
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{export.export_filename(fmt, today)}"'
     return response
+
+
+# --- Brand: the review queue, and the reconciliation applied to the points -------------------------------
+
+
+@login_required
+def brand_review_queue(request: AuthedRequest) -> HttpResponse:
+    """Flagged lines and suspicious partners, most at stake first, filterable, with a bulk review form."""
+    brand = access_brand_staff(request.user)
+    form = ReviewQueueFilterForm(request.GET or None, brand=brand)
+    queue = review_queue(brand=brand, criteria=form.criteria())
+    page = Paginator(queue.lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "queue": queue, "page": page, "query": query.urlencode()}
+    return render(request, "sellout/brand_review_queue.html", {**context, "reasons": ReviewReason.choices})
+
+
+@login_required
+@require_POST
+def brand_review_bulk(request: AuthedRequest) -> HttpResponse:
+    """Approve or reject the selected lines with a reason. htmx gets the message and the decided rows (their
+    badges swapped in place); a plain post a redirect back to the queue."""
+    brand = access_brand_staff(request.user)
+    form = ReviewForm(request.POST)
+    outcome = ReviewOutcome()
+    error = ""
+    if form.is_valid():
+        try:
+            outcome = lines_review(
+                brand=brand,
+                line_ids=form.cleaned_data["line"],
+                approve=form.approve,
+                reason_code=form.reason_code,
+                note=form.cleaned_data.get("note") or "",
+                user=request.user,
+            )
+        except ApplicationError as exc:
+            error = exc.message
+    else:
+        error = " ".join(str(message) for errors in form.errors.values() for message in errors)
+    message = error or review_outcome_message(
+        decided=len(outcome.decided), skipped=len(outcome.skipped), approve=form.approve
+    )
+    if request.headers.get("HX-Request"):
+        decided = brand_lines_by_ids(brand=brand, line_ids=[line.pk for line in outcome.decided])
+        context = {"message": message, "error": bool(error), "lines": decided}
+        return render(request, "sellout/partials/review_result.html", context)
+    (messages.error if error else messages.success)(request, message)
+    return redirect("sellout:brand_review_queue")
+
+
+@login_required
+@require_POST
+def brand_reconciliation_apply(request: AuthedRequest) -> HttpResponse:
+    """Apply the month's reconciliation to the points: released where a partner reconciles, held where not."""
+    brand = access_brand_staff(request.user)
+    period = request.POST.get("period") or ""
+    try:
+        start, end = month_bounds(period)
+    except ValueError:
+        messages.error(request, _("“%(period)s” is not a month: write it as 2026-03.") % {"period": period})
+        return redirect("sellout:brand_reconciliation")
+    outcome = reconciliation_apply(brand=brand, period_start=start, period_end=end)
+    messages.success(
+        request,
+        reconciliation_applied_message(released=outcome.released, held=outcome.held, unknown=outcome.unknown),
+    )
+    return redirect(f"{reverse('sellout:brand_reconciliation')}?{urlencode({'period': period})}")
