@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "relais.stock",
     "relais.sellout",
     "relais.incentives",
+    "relais.comms",
     "relais.programs",
     "relais.comms",
     "relais.insights",

@@ -47,15 +47,13 @@ def _overlay(*, width: float, height: float, stamp: Stamp) -> PdfReader:
 
 def pdf_cobrand(*, template: bytes, stamp: Stamp) -> bytes:
     """The template with the stamp on each page, as PDF bytes."""
-    reader = PdfReader(io.BytesIO(template))
-    writer = PdfWriter()
+    writer = PdfWriter(clone_from=io.BytesIO(template))
     overlays: dict[tuple[float, float], PdfReader] = {}
-    for page in reader.pages:
+    for page in writer.pages:
         size = (float(page.mediabox.width), float(page.mediabox.height))
         if size not in overlays:
             overlays[size] = _overlay(width=size[0], height=size[1], stamp=stamp)
         page.merge_page(overlays[size].pages[0])
-        writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -178,11 +178,14 @@ def content_list_partner(
     kind: str = "",
     today: dt.date | None = None,
 ) -> QuerySet[ContentItem]:
-    """What a partner may see: published, current, in its segments now (or untargeted), in ``language``
+    """What a partner may see: an approved version, not withdrawn, valid today, in its segments now (or untargeted), in ``language``
     (or for every language) when given; searched in title and description."""
     today = today or timezone.localdate()
+    # An approved version stays visible while its successor awaits approval (status pending).
     items = ContentItem.objects.filter(
-        brand_id=partner.brand_id, status=ContentItem.Status.PUBLISHED, current_version__isnull=False
+        brand_id=partner.brand_id,
+        status__in=[ContentItem.Status.PUBLISHED, ContentItem.Status.PENDING],
+        current_version__isnull=False,
     ).filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=today),
         Q(valid_until__isnull=True) | Q(valid_until__gte=today),
