@@ -162,10 +162,10 @@ def test_csv_export_neutralises_formulas(channel_manager, partner, drill):
     assert response["Content-Disposition"].startswith('attachment; filename="sellout-lines-')
     text = streamed(response).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["invoice_ref"] for r in rows] == ['\'=HYPERLINK("http://evil")', "'-2+3"]
-    assert rows[0]["customer_segment"] == "'+cmd" and rows[0]["feedback"] == "'@SUM(A1)"
-    assert rows[1]["feedback"] == "Très bien"
-    assert rows[0]["quantity"] == "-1"  # a number, not text: left as it is
+    assert [r["Invoice number"] for r in rows] == ['\'=HYPERLINK("http://evil")', "'-2+3"]
+    assert rows[0]["Customer segment"] == "'+cmd" and rows[0]["Customer feedback"] == "'@SUM(A1)"
+    assert rows[1]["Customer feedback"] == "Très bien"
+    assert rows[0]["Quantity"] == "-1"  # a number, not text: left as it is
 
 
 def test_xlsx_export_neutralises_formulas_and_keeps_numbers(channel_manager, partner, drill):
@@ -175,11 +175,11 @@ def test_xlsx_export_neutralises_formulas_and_keeps_numbers(channel_manager, par
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in sheet[1]]
     first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    assert first["invoice_ref"] == '\'=HYPERLINK("http://evil")'
-    assert sheet.cell(row=2, column=header.index("invoice_ref") + 1).data_type == "s"
-    assert first["customer_segment"] == "'+cmd" and first["feedback"] == "'@SUM(A1)"
-    assert first["quantity"] == -1 and first["amount"] == -120
-    assert first["partner_code"] == partner.code
+    assert first["Invoice number"] == '\'=HYPERLINK("http://evil")'
+    assert sheet.cell(row=2, column=header.index("Invoice number") + 1).data_type == "s"
+    assert first["Customer segment"] == "'+cmd" and first["Customer feedback"] == "'@SUM(A1)"
+    assert first["Quantity"] == -1 and first["Amount"] == -120
+    assert first["Partner code"] == partner.code
 
 
 def test_export_follows_the_filters_and_the_brand(channel_manager, partner, other_partner, drill):
@@ -191,7 +191,7 @@ def test_export_follows_the_filters_and_the_brand(channel_manager, partner, othe
         reverse("sellout:brand_lines_export", args=["csv"]), {"partner": other_partner.pk}
     )
     rows = list(csv.DictReader(io.StringIO(streamed(response).decode("utf-8-sig"))))
-    assert [(r["partner_code"], r["quantity"]) for r in rows] == [(other_partner.code, "5")]
+    assert [(r["Partner code"], r["Quantity"]) for r in rows] == [(other_partner.code, "5")]
 
 
 def test_partners_cannot_reach_brand_pages(partner_admin):
