@@ -31,7 +31,6 @@ urlpatterns = [
     path("", include("relais.stock.urls")),
     path("", include("relais.incentives.urls")),
     path("", include("relais.insights.urls")),
-    path("", include("relais.comms.urls")),
     path("", include("relais.programs.urls")),
     path("", include("relais.comms.urls")),
     path("portal/api-keys/", include("relais.api.urls")),

@@ -27,7 +27,6 @@ INSTALLED_APPS = [
     "relais.stock",
     "relais.sellout",
     "relais.incentives",
-    "relais.comms",
     "relais.programs",
     "relais.comms",
     "relais.insights",
