@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -130,6 +131,25 @@ class BrandDeclarationFilter:
     status: str = ""
     source: str = ""
     flagged: bool = False
+    sort: str = ""  # a key of BRAND_DECLARATION_SORTS; "" is the default: newest period first
+
+
+# The orders of the brand's declaration list: by date by default (the latest period, then the latest
+# submitted), a "-" in front reverses. Every order ends on the primary key, so pages never overlap.
+# Drafts have no submission time: last in either direction, on SQLite and PostgreSQL alike.
+_SUBMITTED_DESC = F("submitted_at").desc(nulls_last=True)
+_SUBMITTED_ASC = F("submitted_at").asc(nulls_last=True)
+BRAND_DECLARATION_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "-period": ("-period_start", _SUBMITTED_DESC, "-pk"),
+    "period": ("period_start", _SUBMITTED_ASC, "pk"),
+    "-submitted": (_SUBMITTED_DESC, "-pk"),
+    "submitted": (_SUBMITTED_ASC, "pk"),
+    "partner": ("partner__name", "-period_start", "-pk"),
+    "-partner": ("-partner__name", "-period_start", "-pk"),
+    "-flagged": ("-lines_flagged", "-period_start", "-pk"),
+    "-rejected": ("-lines_rejected", "-period_start", "-pk"),
+}
+BRAND_DECLARATION_DEFAULT_SORT = "-period"
 
 
 def brand_declarations_filtered(
@@ -156,7 +176,30 @@ def brand_declarations_filtered(
     if criteria.flagged:
         declarations = declarations.filter(lines_flagged__gt=0)
         lines = lines.filter(status=DeclarationLine.Status.FLAGGED)
-    return declarations, lines
+    order = (
+        BRAND_DECLARATION_SORTS.get(criteria.sort) or BRAND_DECLARATION_SORTS[BRAND_DECLARATION_DEFAULT_SORT]
+    )
+    return declarations.order_by(*order), lines
+
+
+def brand_import_get(*, brand: Brand, import_id: int) -> SelloutImport:
+    """One import of any partner of the brand (its rejected rows are the brand's to see); ``Http404``
+    for another brand's."""
+    sellout_import = (
+        SelloutImport.objects.filter(brand=brand, pk=import_id)
+        .select_related("partner", "declaration")
+        .first()
+    )
+    if sellout_import is None:
+        raise Http404
+    return sellout_import
+
+
+def declaration_imports_with_rejections(*, declaration: Declaration) -> QuerySet[SelloutImport]:
+    """The file imports that fed a declaration and refused rows: where the brand reads what was refused."""
+    return SelloutImport.objects.filter(
+        brand_id=declaration.brand_id, declaration=declaration, rejected__gt=0
+    ).order_by("-created_at", "-pk")
 
 
 def partner_imports(*, partner: PartnerCompany) -> QuerySet[SelloutImport]:
