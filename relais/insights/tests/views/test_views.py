@@ -225,3 +225,14 @@ def test_partner_sellers_see_their_company_insights_too(partner_seller, partner,
 def test_portal_home_links_to_insights(partner_client):
     html = partner_client.get(reverse("network:portal_home")).content.decode()
     assert reverse("insights:portal_insights") in html
+
+
+def test_the_brand_reads_a_partners_insights_about_this_partner(admin_client_brand, partner, sellout):
+    # Given a segment holding the partner, so the comparison table shows
+    segment_create(brand=partner.brand, name="Tous", rules={})
+    response = admin_client_brand.get(reverse("insights:partner_detail", args=[partner.pk]), PERIOD)
+    html = response.content.decode()
+    # Then the page speaks of "this partner", never of "me"
+    assert "This partner&#x27;s best sellers" in html or "This partner's best sellers" in html
+    for mine in ("My insights", "My best sellers", "my segment", "My position", "<th>Me</th>"):
+        assert mine not in html
