@@ -26,7 +26,7 @@ from relais.incentives import services as incentives
 from relais.incentives.models import RedemptionOrder, Reward
 from relais.incentives.tests.factories import RewardFactory, credit, running_challenge
 from relais.network.tests.factories import PartnerFactory
-from relais.sellout.models import Declaration, DeclarationLine, SelloutImport
+from relais.sellout.models import Declaration, DeclarationLine, ReviewDecision, SelloutImport
 from relais.sellout.services import (
     declaration_create,
     declaration_lines_add,
@@ -229,3 +229,39 @@ def test_a_seller_of_another_brand_cannot_reach_my_objects(own, other_brand):
     for name, method, args in PARTNER_OBJECT_URLS:
         assert call(client, method, name, args(own)).status_code in {403, 404}, (name, method)
     untouched(own)
+
+
+# --- The brand's review queue (lines are chosen in the form, not in the URL) -----------------------------
+
+
+@pytest.mark.parametrize("role", ["brand_admin", "channel_manager"])
+def test_the_review_queue_never_shows_nor_decides_another_brands_lines(request, role, own, foreign):
+    client = login_client(request.getfixturevalue(role))
+
+    page = client.get(reverse("sellout:brand_review_queue"))
+    shown = [item.line.pk for item in page.context["page"]]
+    response = client.post(
+        reverse("sellout:brand_review_bulk"), {"line": [foreign.flagged.pk], "decision": "reject"}
+    )
+
+    assert own.flagged.pk in shown and foreign.flagged.pk not in shown
+    assert response.status_code == 302
+    untouched(foreign)
+    assert not ReviewDecision.objects.filter(line=foreign.flagged).exists()
+
+
+def test_a_partner_reads_only_the_decisions_on_its_own_lines(brand_admin, own, sibling):
+    client = login_client(brand_admin)
+    for objects in (own, sibling):
+        client.post(
+            reverse("sellout:brand_review_bulk"),
+            {"line": [objects.flagged.pk], "decision": "reject", "reason": "duplicate"},
+        )
+
+    decisions = login_client(own.admin).get(reverse("sellout:my_declarations")).context["decisions"]
+
+    assert [decision.line_id for decision in decisions] == [own.flagged.pk]
+    sibling_page = login_client(own.admin).get(
+        reverse("sellout:declaration_edit", args=[sibling.submitted.pk])
+    )
+    assert sibling_page.status_code == 404
