@@ -18,7 +18,7 @@ from relais.stock.tests.factories import SellInLineFactory, StockSnapshotFactory
 
 pytestmark = pytest.mark.django_db
 
-JANUARY = {"period_start": date(2026, 1, 1), "period_end": date(2026, 1, 31)}
+JAN_1, JAN_31 = date(2026, 1, 1), date(2026, 1, 31)
 
 
 def january_sales(partner, product, *, sold: int, opening: int, sell_in: int, closing: int) -> Declaration:
@@ -63,7 +63,7 @@ def test_a_partner_that_reconciles_has_its_held_points_released(brand, partner, 
         awaits_reconciliation=True
     )  # earned under that setting
 
-    outcome = reconciliation_apply(brand=brand, **JANUARY)
+    outcome = reconciliation_apply(brand=brand, period_start=JAN_1, period_end=JAN_31)
 
     assert outcome.released == {partner.code: 250}
     assert lots(partner) == [(False, "confirmed")]
@@ -74,8 +74,8 @@ def test_a_partner_that_does_not_reconcile_has_its_pending_points_held(brand, ot
     # 14 days of holding by default: the lot is confirmed but not spendable yet, so the gap holds it.
     assert lots(other_partner) == [(False, "confirmed")]
 
-    outcome = reconciliation_apply(brand=brand, **JANUARY)
-    again = reconciliation_apply(brand=brand, **JANUARY)
+    outcome = reconciliation_apply(brand=brand, period_start=JAN_1, period_end=JAN_31)
+    again = reconciliation_apply(brand=brand, period_start=JAN_1, period_end=JAN_31)
 
     assert outcome.held == {other_partner.code: 250}
     assert again.held == {other_partner.code: 0}  # already held: nothing twice
@@ -85,7 +85,7 @@ def test_a_partner_that_does_not_reconcile_has_its_pending_points_held(brand, ot
 def test_points_already_spendable_are_never_taken_back_by_a_hold(brand, other_partner, network):
     PointsEntry.objects.filter(partner=other_partner).update(available_at=None)  # holding over
 
-    outcome = reconciliation_apply(brand=brand, **JANUARY)
+    outcome = reconciliation_apply(brand=brand, period_start=JAN_1, period_end=JAN_31)
 
     assert outcome.held == {other_partner.code: 0}
     assert lots(other_partner) == [(False, "confirmed")]
@@ -96,7 +96,7 @@ def test_a_partner_without_stock_reports_keeps_its_points_as_they_are(brand, net
         PointsEntry.objects.filter(partner=network).values_list("awaits_reconciliation", "available_at")
     )
 
-    reconciliation_apply(brand=brand, **JANUARY)
+    reconciliation_apply(brand=brand, period_start=JAN_1, period_end=JAN_31)
 
     after = list(
         PointsEntry.objects.filter(partner=network).values_list("awaits_reconciliation", "available_at")
