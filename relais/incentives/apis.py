@@ -22,7 +22,8 @@ from relais.api.idempotency import idempotency_key_openapi, idempotent_call, req
 from relais.api.schemas import ErrorOut, ValidationErrorOut
 from relais.core.errors import ApplicationError
 from relais.incentives import selectors, services
-from relais.incentives.models import RedemptionOrder
+from relais.incentives.models import PointsEntry, RedemptionOrder
+from relais.incentives.reasons import reason_text
 
 router = Router(tags=["points and rewards"], auth=api_key_auth)
 
@@ -50,10 +51,16 @@ class EntryOut(Schema):
     kind: str
     status: str
     amount: int
-    reason: str
+    reason: str = Field(..., description="Why, in the reader's language (Accept-Language)")
+    reason_code: str = Field(..., description="What the reason is, for programs (empty: a person's text)")
+    reason_params: dict[str, Any]
     challenge_id: int | None
     declaration_id: int | None
     expires_at: datetime | None
+
+    @staticmethod
+    def resolve_reason(entry: PointsEntry) -> str:
+        return reason_text(entry.reason_code, entry.reason_params, entry.reason)
 
 
 class BoardOut(Schema):

@@ -262,7 +262,11 @@ class PointsEntry(models.Model):
     )
     amount = models.BigIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # What the reader reads is worded at display from the code and its parameters (``relais.incentives.reasons``);
+    # ``reason`` keeps the English wording, or the text as a person wrote it when there is no code.
     reason = models.CharField(max_length=300)
+    reason_code = models.CharField(max_length=40, blank=True, default="")
+    reason_params = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=120)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CONFIRMED)
     expires_at = models.DateTimeField(null=True, blank=True)

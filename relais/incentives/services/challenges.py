@@ -17,6 +17,7 @@ from relais.core.errors import ApplicationError
 from relais.core.models import Brand
 from relais.incentives import locks
 from relais.incentives.models import Challenge, ChallengeRule, Objective, PointsEntry, RuleKind
+from relais.incentives.reasons import Reason
 from relais.incentives.rules import (
     QUALITY_SHARES_DEFAULT,
     REVIEWED,
@@ -287,8 +288,10 @@ def challenge_close(*, challenge: Challenge) -> dict[str, int]:
                     partner=objective.partner,
                     amount=points,
                     kind=Kind.EARN,
-                    reason=_("Objective %(metric)s reached at %(pct)s%% (tier %(tier)s%%)")
-                    % {"metric": objective.get_metric_display(), "pct": attainment, "tier": tier},
+                    reason=Reason(
+                        "objective_bonus",
+                        {"metric": objective.metric, "pct": attainment, "tier": tier},
+                    ),
                     idempotency_key=f"objective:c{challenge.pk}:r{rule.key}:o{objective.pk}",
                     challenge=challenge,
                     rule=rule,

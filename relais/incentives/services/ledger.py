@@ -42,6 +42,7 @@ from relais.incentives.models import (
     RedemptionOrder,
     lot_available_q,
 )
+from relais.incentives.reasons import Reason, reason_fields, reason_of
 from relais.incentives.rules import challenge_partner_segment_ids, points_account_user_id
 from relais.incentives.selectors import incentive_settings_of, points_entry_find, points_spendable
 from relais.network.models import PartnerCompany
@@ -129,7 +130,7 @@ def _write_debit(
         amount=-total,
         remaining=0,
         status=EntryStatus.CONFIRMED,
-        **fields,
+        **{**fields, **reason_fields(fields["reason"])},
     )
     provisional_used = 0
     allocations = []
@@ -205,7 +206,7 @@ def points_credit(
     partner: PartnerCompany,
     amount: int,
     kind: str,
-    reason: str,
+    reason: str | Reason,
     idempotency_key: str,
     user: User | None = None,
     status: str = EntryStatus.CONFIRMED,
@@ -237,11 +238,7 @@ def points_credit(
     cut = 0
     if challenge is not None and challenge.budget_left is not None and amount > challenge.budget_left:
         cut = amount - challenge.budget_left
-        reason = _("%(reason)s (cut by the challenge budget: %(cut)s of %(asked)s points not posted)") % {
-            "reason": reason,
-            "cut": cut,
-            "asked": amount,
-        }
+        reason = reason_of(reason).adding(cut=cut, asked=amount)
         amount = challenge.budget_left
         if amount <= 0:
             Challenge.objects.filter(pk=challenge.pk).update(points_cut=F("points_cut") + cut)
@@ -258,7 +255,7 @@ def points_credit(
         amount=amount,
         remaining=amount,
         kind=kind,
-        reason=reason[:300],
+        **reason_fields(reason),
         idempotency_key=idempotency_key,
         status=status,
         expires_at=expires_at,
@@ -282,7 +279,7 @@ def points_debit(
     partner: PartnerCompany,
     amount: int,
     kind: str,
-    reason: str,
+    reason: str | Reason,
     idempotency_key: str,
     user: User | None = None,
     created_by: User | None = None,
@@ -329,13 +326,15 @@ def points_debit_locked(account: PointsAccount, *, amount: int, **fields: Any) -
     plan = _consume(account, amount=amount)
     if sum(take for _lot, take in plan) != amount:  # the account and its lots disagree: never spend blind
         raise ApplicationError(_("The points account is inconsistent; nothing was spent."))
-    entry = _write_debit(account, plan, **{**fields, "reason": fields["reason"][:300]})
+    entry = _write_debit(account, plan, **fields)
     assert entry is not None
     return entry
 
 
 @transaction.atomic
-def points_reverse(*, entry: PointsEntry, reason: str, created_by: User | None = None) -> PointsEntry | None:
+def points_reverse(
+    *, entry: PointsEntry, reason: str | Reason, created_by: User | None = None
+) -> PointsEntry | None:
     """Cancel a credited entry by a new negative entry (never by editing it).
 
     The reversed lot pays first; if part of it was already spent, other lots pay the rest; if the account no
@@ -353,16 +352,12 @@ def points_reverse(*, entry: PointsEntry, reason: str, created_by: User | None =
     plan = _consume(account, amount=entry.amount, first_lot=entry, include_provisional=True)
     taken = sum(take for _lot, take in plan)
     if taken < entry.amount:
-        reason = _("%(reason)s (only %(taken)s of %(amount)s points were left to take back)") % {
-            "reason": reason,
-            "taken": taken,
-            "amount": entry.amount,
-        }
+        reason = reason_of(reason).adding(taken=taken, amount=entry.amount)
     reversal = _write_debit(
         account,
         plan,
         kind=Kind.REVERSE,
-        reason=reason[:300],
+        reason=reason,
         idempotency_key=key,
         user_id=entry.user_id,
         challenge=challenge,
@@ -488,7 +483,7 @@ def _expire_locked(account: PointsAccount, *, now: datetime) -> int:
             account,
             [(lot, lot.remaining)],
             kind=Kind.EXPIRE,
-            reason=_("Points expired on %(date)s") % {"date": lot.expires_at.date().isoformat()},
+            reason=Reason("expired", {"date": lot.expires_at.date().isoformat()}),
             idempotency_key=f"expire:{lot.pk}:{lot.amount - lot.remaining}",
             user_id=lot.user_id,
             challenge_id=lot.challenge_id,

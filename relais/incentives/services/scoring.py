@@ -13,13 +13,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from relais.accounts.models import Role, User
 from relais.core.jobs import job_enqueue
 from relais.core.models import Job
 from relais.incentives import locks
 from relais.incentives.models import Challenge, ChallengeRule, PointsAccount, PointsEntry, RuleKind
+from relais.incentives.reasons import Reason, reason_fields
 from relais.incentives.rules import (
     REVIEWED,
     QualityFacts,
@@ -155,7 +155,7 @@ def _score_chunk(scoring: _Scoring, lines: list[dict[str, Any]]) -> None:
             challenge=challenge, line_id__in=rejected_ids, kind=Kind.EARN, reversals__isnull=True
         )
         for entry in to_reverse:
-            reversal = points_reverse(entry=entry, reason=_("Line rejected by the brand"))
+            reversal = points_reverse(entry=entry, reason=Reason("line_rejected"))
             result["reversed"] += -reversal.amount if reversal else 0
         account.refresh_from_db()
         challenge.refresh_from_db()
@@ -206,18 +206,12 @@ def _new_entries(
             if key in existing_keys:
                 continue
             amount = award.points
-            reason = _("%(rule)s on line %(line)s") % {
-                "rule": award.rule.get_kind_display(),
-                "line": line["id"],
-            }
+            reason = Reason("line_rule", {"rule_kind": award.rule.kind, "line": line["id"]})
             if award.factor != 1:
-                reason += _(" (× %(factor)s)") % {"factor": award.factor.normalize()}
+                reason = reason.adding(factor=str(award.factor.normalize()))
             if budget_left is not None and amount > budget_left:
                 cut += amount - budget_left
-                reason += _(" — cut by the challenge budget: %(cut)s of %(asked)s points not posted") % {
-                    "cut": amount - budget_left,
-                    "asked": amount,
-                }
+                reason = reason.adding(cut=amount - budget_left, asked=amount)
                 amount = budget_left
             if amount <= 0:
                 continue
@@ -236,7 +230,7 @@ def _new_entries(
                     amount=amount,
                     remaining=amount,
                     kind=Kind.EARN,
-                    reason=reason[:300],
+                    **reason_fields(reason),
                     idempotency_key=key,
                     status=status,
                     expires_at=scoring.expires_at,
@@ -265,7 +259,7 @@ def _quality_bonus_post(scoring: _Scoring, facts: QualityFacts) -> None:
             user=scoring.account.user,
             amount=points,
             kind=Kind.EARN,
-            reason=_("Declaration quality bonus (%(met)s)") % {"met": ", ".join(met)},
+            reason=Reason("quality_bonus", {"met": list(met)}),
             idempotency_key=key,
             challenge=challenge,
             rule=rule,

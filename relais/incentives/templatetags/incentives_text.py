@@ -1,0 +1,16 @@
+"""Texts of the incentives stored as codes, worded in the reader's language: ``{{ entry|entry_reason }}``."""
+
+from __future__ import annotations
+
+from django import template
+
+from relais.incentives.models import PointsEntry
+from relais.incentives.reasons import reason_text
+
+register = template.Library()
+
+
+@register.filter
+def entry_reason(entry: PointsEntry) -> str:
+    """Why the entry moved points, in the active language (its stored text when it has no code)."""
+    return reason_text(entry.reason_code, entry.reason_params, entry.reason)
