@@ -3,7 +3,7 @@
 Markdown goes through markdown-it-py's CommonMark preset with raw HTML disabled: a brand's text can hold
 links, emphasis and lists, never a tag or a script (its link validator also refuses ``javascript:``).
 Notification params are formatted here, at read time, with the reader's localised formats: numbers with
-their grouping, ISO dates in keys ending ``_on`` as dates and ``_month`` as months, lists (rejection reasons) as bullet lines.
+their grouping, ISO dates in keys ending ``_on`` as dates and ``_month`` as months, ``reasons`` (review reason codes) as bullet lines of their labels.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 
 from relais.comms.kinds import NOTIFICATION_TEXTS
 from relais.comms.models import Message
+from relais.sellout.models import ReviewReason
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
@@ -64,13 +65,21 @@ def params_format(params: dict[str, Any]) -> dict[str, Any]:
     return {key: _format_param(key, value) for key, value in params.items() if not isinstance(value, list)}
 
 
+def _reason_label(code: str) -> str:
+    """A review reason code in the active language (an unknown code is shown as it is)."""
+    try:
+        return str(ReviewReason(code).label)
+    except ValueError:
+        return code
+
+
 def message_render(*, message: Message, language: str) -> Rendered:
     """The message's subject and text in ``language`` (a campaign falls back to its other language)."""
     with translation.override(language):
         if message.code:
             subject_template, body_template = NOTIFICATION_TEXTS[message.code]
             params = params_format(message.params)
-            reasons = [str(r) for r in message.params.get("reasons", [])]
+            reasons = [_reason_label(str(r)) for r in message.params.get("reasons", [])]
             subject, text = str(subject_template) % params, str(body_template) % params
             if reasons:
                 text += "\n\n" + "\n".join(f"- {reason}" for reason in reasons)
