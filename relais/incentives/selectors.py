@@ -213,7 +213,8 @@ def partner_boards(*, challenge: Challenge, partner: PartnerCompany) -> list[dic
             challenge=challenge, partner=partner, segment__isnull=False
         ).values_list("segment_id", flat=True)
     )
-    names = dict(Segment.objects.filter(pk__in=segment_ids).values_list("pk", "name"))
+    # A partner reads the segment's public label (or the neutral one), never its internal name.
+    names = {s.pk: s.partner_label for s in Segment.objects.filter(pk__in=segment_ids)}
     for segment_id in [None, *segment_ids]:
         rank = leaderboard_rank(challenge=challenge, partner_id=partner.pk, segment_id=segment_id)
         top = leaderboard_top(challenge=challenge, segment_id=segment_id)

@@ -105,6 +105,12 @@ class SegmentForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    public_label = forms.CharField(
+        label=_("Label shown to partners"),
+        required=False,
+        max_length=120,
+        help_text=_("Partners never see the name above. Leave empty to keep the segment unnamed for them."),
+    )
 
     def __init__(self, *args: Any, brand: Brand, current_rules: dict | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

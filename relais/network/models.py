@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Brand, TimeStampedModel
@@ -113,6 +114,16 @@ class Segment(TimeStampedModel):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="segments")
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+    # Partners never see ``name`` (an internal word such as "Fort potentiel"): they see this label, or a
+    # neutral "comparable partners" when the brand leaves it empty.
+    public_label = models.CharField(
+        _("label shown to partners"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Leave empty to keep the segment unnamed for partners (they read “comparable partners”)."
+        ),
+    )
     rules = models.JSONField(_("rules"), default=dict, blank=True)
     member_count = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(null=True, blank=True)
@@ -125,6 +136,11 @@ class Segment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def partner_label(self) -> str:
+        """What a partner reads for this segment, in the reader's language when it is the neutral one."""
+        return self.public_label or gettext("Comparable partners")
 
 
 class SegmentMembership(models.Model):

@@ -299,6 +299,18 @@ def segment_update(
 
 
 @transaction.atomic
+def segment_public_label_set(*, segment: Segment, public_label: str) -> Segment:
+    """Set what partners read for this segment (empty: unnamed for them, "comparable partners")."""
+    label = " ".join((public_label or "").split())
+    if len(label) > 120:
+        raise ApplicationError(_("This text is too long."), extra={"field": "public_label"})
+    if label != segment.public_label:
+        segment.public_label = label
+        segment.save(update_fields=["public_label", "updated_at"])
+    return segment
+
+
+@transaction.atomic
 def segment_delete(*, segment: Segment) -> None:
     """Delete a segment and its membership history."""
     segment.delete()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +32,7 @@ from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 from relais.followups import network as network_followups
 from relais.incentives.selectors import account_summary
+from relais.insights.selectors import home as home_selectors
 from relais.network import selectors, services
 from relais.network.forms import (
     RULE_PICKERS,
@@ -123,13 +126,31 @@ def _clean_url(request: AuthedRequest) -> str:
 # --- brand back office ------------------------------------------------------------------------------
 
 
+def _home_chart(sellout: home_selectors.HomeSellout) -> str:
+    return json.dumps(
+        {
+            "labels": [date_format(m["month"], "YEAR_MONTH_FORMAT") for m in sellout.months],
+            "amount": [m["amount_cents"] / 100 for m in sellout.months],
+        }
+    )
+
+
 @login_required
 def brand_home(request: AuthedRequest) -> HttpResponse:
+    """The brand's home: its sell-out this month against the last, what needs doing, the network's shape."""
     brand = access_brand_staff(request.user)
     kpis = selectors.brand_kpis(brand=brand)
     for row in kpis["by_country"]:
         row["label"] = country_label(row["country"])
-    return render(request, "network/brand_home.html", {"brand": brand, **kpis})
+    sellout = home_selectors.brand_home_sellout(brand=brand)
+    context = {
+        "brand": brand,
+        **kpis,
+        "sellout": sellout,
+        "sellout_chart": _home_chart(sellout),
+        "todo": home_selectors.brand_home_todo(brand=brand),
+    }
+    return render(request, "network/brand_home.html", context)
 
 
 @login_required
@@ -241,7 +262,11 @@ def _preview(brand: Any, rules: dict[str, Any], segment: Segment | None = None) 
 def _segment_form_page(request: AuthedRequest, segment: Segment | None) -> HttpResponse:
     brand = access_brand_staff(request.user)
     current = segment.rules if segment else {}
-    initial = {"name": segment.name, "description": segment.description} if segment else None
+    initial = (
+        {"name": segment.name, "description": segment.description, "public_label": segment.public_label}
+        if segment
+        else None
+    )
     form = SegmentForm(request.POST or None, brand=brand, current_rules=current, initial=initial)
     if request.method == "POST":
         rules = form.rules()
@@ -263,6 +288,9 @@ def _segment_form_page(request: AuthedRequest, segment: Segment | None) -> HttpR
                         description=form.cleaned_data["description"],
                     )
                     messages.success(request, _("Segment saved."))
+                services.segment_public_label_set(
+                    segment=segment, public_label=form.cleaned_data["public_label"]
+                )
             except ApplicationError as exc:
                 form.add_error("name" if exc.extra.get("field") == "name" else None, exc.message)
             else:

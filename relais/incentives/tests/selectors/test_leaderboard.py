@@ -50,7 +50,9 @@ def test_reading_a_rank_is_three_queries_whatever_the_board_size(brand):
 
 
 def test_partners_compete_within_their_segment(brand):
-    big, small = SegmentFactory(brand=brand, name="Big"), SegmentFactory(brand=brand, name="Small")
+    # Partners read the public labels (the internal names stay with the brand).
+    big = SegmentFactory(brand=brand, name="Gros comptes", public_label="Big")
+    small = SegmentFactory(brand=brand, name="Petits comptes", public_label="Small")
     challenge = running_challenge(brand, per_unit=1)
     challenge.segments.set([big, small])
     since = timezone.make_aware(datetime(2025, 1, 1))
