@@ -427,6 +427,9 @@ class Reward(TimeStampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
     image_url = models.URLField(_("image URL"), blank=True)
+    # The choices a partner makes when ordering (sizes, colours); empty: none to make.
+    variants = models.JSONField(_("variants"), default=list, blank=True)
+    needs_delivery = models.BooleanField(_("needs a delivery address"), default=False)
 
     class Meta:
         ordering = ["points_price", "name"]
@@ -453,6 +456,8 @@ class RedemptionOrder(TimeStampedModel):
     )
     reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="orders")
     quantity = models.PositiveIntegerField(default=1)
+    variant = models.CharField(_("variant"), max_length=60, blank=True)
+    delivery_address = models.TextField(_("delivery address"), blank=True)
     points_total = models.PositiveBigIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     idempotency_key = models.CharField(max_length=120)
