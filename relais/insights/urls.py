@@ -13,5 +13,6 @@ urlpatterns = [
     path("brand/insights/partners/<int:partner_id>/", views.partner_detail, name="partner_detail"),
     path("brand/insights/feedback/", views.feedback, name="feedback"),
     path("brand/insights/feedback/themes/", views.feedback_themes, name="feedback_themes"),
+    path("brand/insights/undeclared/", views.undeclared, name="undeclared"),
     path("portal/insights/", views.portal_insights, name="portal_insights"),
 ]

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.accounts.access import access_brand_staff, access_partner_by_id, access_partner_user
@@ -21,10 +22,12 @@ from relais.core.models import Brand
 from relais.insights import selectors, services
 from relais.insights.exports import rows_to_csv, rows_to_xlsx
 from relais.insights.forms import FeedbackKeywordsForm
+from relais.insights.selectors import home as home_selectors
 from relais.network.models import PartnerCompany, Segment
 from relais.network.selectors import segment_list
 
 FEEDBACK_PER_PAGE = 30
+UNDECLARED_PER_PAGE = 50
 
 
 def _dimension_titles() -> dict[str, str]:
@@ -246,3 +249,13 @@ def feedback_themes(request: AuthedRequest) -> HttpResponse:
                 messages.info(request, _("Nothing changed."))
             return redirect("insights:feedback_themes")
     return render(request, "insights/feedback_themes.html", {"form": form, "rows": form.rows()})
+
+
+@login_required
+def undeclared(request: AuthedRequest) -> HttpResponse:
+    """Active partners that have not declared the month due (the last complete one), by name, paginated."""
+    brand = access_brand_staff(request.user)
+    month = home_selectors.due_month(timezone.localdate())
+    partners = home_selectors.partners_undeclared(brand=brand, month=month)
+    page = Paginator(partners, UNDECLARED_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "insights/undeclared.html", {"month": month, "page": page})
