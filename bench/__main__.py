@@ -81,7 +81,8 @@ def other_suite(module: str, db: str) -> None:
 
 def main() -> None:
     suites = [
-        s.strip() for s in os.environ.get("BENCH_SUITES", "import,leaderboard,dashboard,followups").split(",")
+        s.strip()
+        for s in os.environ.get("BENCH_SUITES", "import,leaderboard,dashboard,followups,campaign").split(",")
     ]
     choice = os.environ.get("BENCH_DB", "both")
     dbs = ["sqlite", "postgres"] if choice == "both" else [choice]
@@ -96,6 +97,7 @@ def main() -> None:
         ("leaderboard", "bench.leaderboard"),
         ("dashboard", "bench.dashboard"),
         ("followups", "bench.followups"),
+        ("campaign", "bench.campaign"),
     ):
         if name in suites:
             for db in dbs:

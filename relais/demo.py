@@ -26,6 +26,7 @@ from relais.accounts import demo as accounts_demo
 from relais.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_logins, logins_table
 from relais.catalog import demo as catalog_demo
 from relais.catalog.models import Product
+from relais.comms import demo as comms_demo
 from relais.core.models import Brand
 from relais.core.services import brand_upsert
 from relais.followups.network import partner_tiers_refresh
@@ -127,6 +128,7 @@ def demo_load(*, seed: int = SEED, log: Callable[[str], None] | None = None) -> 
     ]
     _network_follows_sellout(brand=lumen)
     loaded.append(_domain_load("relais.insights.demo", insights_demo.load, brand=lumen, seed=seed, say=say))
+    loaded.append(_domain_load("relais.comms.demo", comms_demo.load, brand=lumen, seed=seed, say=say))
 
     counts = {
         "partners": PartnerCompany.objects.filter(brand=lumen).count(),
