@@ -201,3 +201,32 @@ def test_another_brands_staff_never_sees_this_brands_data(other_brand, movements
     assert response.status_code == 200
     assert "R001" not in response.content.decode()
     assert response.context["rows"] == []
+
+
+def test_the_brand_applies_the_month_to_the_points(brand, brand_admin, movements):
+    client = login_client(brand_admin)
+
+    response = client.post(reverse("sellout:brand_reconciliation_apply"), {"period": "2026-03"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("sellout:brand_reconciliation") + "?period=2026-03"
+    text = response.content.decode()
+    # R001 has a gap over the tolerance (product 2); R002 has no stock report.
+    assert "0 partners reconcile: 0 points released." in text
+    assert "1 partner does not: 0 points held until it does." in text
+    assert "1 partner without stock reports: its points stay as they are." in text
+
+
+def test_applying_a_bad_month_says_so_and_moves_nothing(brand_admin, movements):
+    response = login_client(brand_admin).post(
+        reverse("sellout:brand_reconciliation_apply"), {"period": "2026-13"}, follow=True
+    )
+
+    assert "is not a month" in response.content.decode()
+
+
+def test_partner_users_cannot_apply_the_reconciliation(partner_admin, movements):
+    response = login_client(partner_admin).post(
+        reverse("sellout:brand_reconciliation_apply"), {"period": "2026-03"}
+    )
+
+    assert response.status_code == 403
