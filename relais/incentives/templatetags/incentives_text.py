@@ -6,6 +6,7 @@ from django import template
 
 from relais.incentives.models import PointsEntry
 from relais.incentives.reasons import reason_text
+from relais.sellout.models import SaleChannel
 
 register = template.Library()
 
@@ -14,3 +15,9 @@ register = template.Library()
 def entry_reason(entry: PointsEntry) -> str:
     """Why the entry moved points, in the active language (its stored text when it has no code)."""
     return reason_text(entry.reason_code, entry.reason_params, entry.reason)
+
+
+@register.filter
+def sale_channel(code: str) -> str:
+    """A rule's sale channel code (``online``, ``in_store``) as the reader's words."""
+    return str(dict(SaleChannel.choices).get(code, code))
