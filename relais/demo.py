@@ -35,6 +35,7 @@ from relais.insights import demo as insights_demo
 from relais.network import demo as network_demo
 from relais.network.models import PartnerCompany, Segment, Site
 from relais.network.services import segment_memberships_recompute
+from relais.programs import demo as programs_demo
 from relais.sellout import demo as sellout_demo
 
 __all__ = ["DEMO_PASSWORD", "SEED", "DemoLogin", "DemoResult", "demo_load", "demo_logins", "logins_table"]
@@ -129,6 +130,7 @@ def demo_load(*, seed: int = SEED, log: Callable[[str], None] | None = None) -> 
     _network_follows_sellout(brand=lumen)
     loaded.append(_domain_load("relais.insights.demo", insights_demo.load, brand=lumen, seed=seed, say=say))
     loaded.append(_domain_load("relais.comms.demo", comms_demo.load, brand=lumen, seed=seed, say=say))
+    loaded.append(_domain_load("relais.programs.demo", programs_demo.load, brand=lumen, seed=seed, say=say))
 
     counts = {
         "partners": PartnerCompany.objects.filter(brand=lumen).count(),

@@ -20,12 +20,14 @@ from relais.core.validators import normalise_gtin, validate_gln, validate_siret,
 from relais.incentives import demo as incentives_demo
 from relais.insights import demo as insights_demo
 from relais.network.models import PartnerCompany, Segment, Site
+from relais.programs import demo as programs_demo
 from relais.sellout import demo as sellout_demo
 
 DOMAIN_DEMOS = {
     "relais.sellout.demo": sellout_demo,
     "relais.incentives.demo": incentives_demo,
     "relais.insights.demo": insights_demo,
+    "relais.programs.demo": programs_demo,
 }
 
 
@@ -150,10 +152,15 @@ def test_other_domains_demo_loaders_are_called_in_order(monkeypatch):
 
     result = demo.demo_load()
 
-    assert [c[0] for c in calls] == ["relais.sellout.demo", "relais.incentives.demo", "relais.insights.demo"]
+    assert [c[0] for c in calls] == [
+        "relais.sellout.demo",
+        "relais.incentives.demo",
+        "relais.insights.demo",
+        "relais.programs.demo",
+    ]
     assert {c[1] for c in calls} == {"lumen"}
     assert result.extensions == [c[0] for c in calls]
-    assert len({c[2] for c in calls}) == 3  # each domain draws from its own seeded generator
+    assert len({c[2] for c in calls}) == 4  # each domain draws from its own seeded generator
 
 
 @pytest.mark.django_db
