@@ -201,3 +201,7 @@ class RedeemForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1000, initial=1)
     # A fresh key per rendered form: a double click or a resent form makes one order, not two.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    variant = forms.CharField(label=_("Variant"), required=False, max_length=60)
+    delivery_address = forms.CharField(
+        label=_("Delivery address"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )

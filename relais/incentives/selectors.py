@@ -395,6 +395,19 @@ def order_list(
     return qs
 
 
+def partner_order_get(
+    *, partner: PartnerCompany, order_id: int, user_id: int | None = None
+) -> RedemptionOrder:
+    """One of the partner's orders (one of ``user_id``'s own when given); anyone else's is a 404."""
+    qs = RedemptionOrder.objects.filter(brand_id=partner.brand_id, partner=partner, pk=order_id)
+    if user_id is not None:
+        qs = qs.filter(user_id=user_id)
+    order = qs.first()
+    if order is None:
+        raise Http404
+    return order
+
+
 def order_get(*, brand: Brand, order_id: int) -> RedemptionOrder:
     order = RedemptionOrder.objects.filter(brand=brand, pk=order_id).first()
     if order is None:

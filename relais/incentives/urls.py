@@ -31,5 +31,7 @@ urlpatterns = [
     path("portal/points/", views.my_points, name="my_points"),
     path("portal/rewards/", views.my_rewards, name="my_rewards"),
     path("portal/rewards/<int:reward_id>/redeem/", views.my_redeem, name="my_redeem"),
+    path("portal/rewards/<int:reward_id>/confirm/", views.my_redeem_confirm, name="my_redeem_confirm"),
+    path("portal/orders/<int:order_id>/cancel/", views.my_order_cancel, name="my_order_cancel"),
     path("portal/orders/", views.my_orders, name="my_orders"),
 ]

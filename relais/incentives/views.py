@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.accounts.access import access_brand_staff, access_partner_user
+from relais.accounts.models import Role
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 from relais.incentives import selectors, services
@@ -454,6 +456,36 @@ def my_rewards(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+def my_redeem_confirm(request: AuthedRequest, reward_id: int) -> HttpResponse:
+    """The step before spending points: the order, its total and the balance after, the variant and the
+    delivery address; nothing is spent until it is confirmed."""
+    partner = access_partner_user(request.user)
+    reward = selectors.partner_reward_get(partner=partner, reward_id=reward_id)
+    quantity = RedeemForm.base_fields["quantity"].clean(request.GET.get("quantity") or 1)  # type: ignore[union-attr]
+    summary = selectors.account_summary(partner=partner, user=request.user)
+    total = reward.points_price * quantity
+    form = RedeemForm(
+        initial={
+            "quantity": quantity,
+            "idempotency_key": uuid.uuid4().hex,
+            "variant": request.GET.get("variant", ""),
+        }
+    )
+    return render(
+        request,
+        "incentives/my_redeem_confirm.html",
+        {
+            "reward": reward,
+            "quantity": quantity,
+            "total": total,
+            "summary": summary,
+            "after": summary["available"] - total,
+            "form": form,
+        },
+    )
+
+
+@login_required
 @require_POST
 def my_redeem(request: AuthedRequest, reward_id: int) -> HttpResponse:
     partner = access_partner_user(request.user)
@@ -462,22 +494,43 @@ def my_redeem(request: AuthedRequest, reward_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a quantity between 1 and 1000."))
         return redirect("incentives:my_rewards")
+    quantity = form.cleaned_data["quantity"]
     try:
         order = services.reward_redeem(
             partner=partner,
             reward=reward,
-            quantity=form.cleaned_data["quantity"],
+            quantity=quantity,
             user=request.user,
             idempotency_key=form.cleaned_data["idempotency_key"],
+            variant=form.cleaned_data["variant"],
+            delivery_address=form.cleaned_data["delivery_address"],
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect("incentives:my_rewards")
+        confirm = reverse("incentives:my_redeem_confirm", args=[reward.pk])
+        return redirect(f"{confirm}?{urlencode({'quantity': quantity})}")
     messages.success(
         request,
         _("Order placed: %(quantity)s × %(reward)s for %(points)s points.")
         % {"quantity": order.quantity, "reward": reward.name, "points": order.points_total},
     )
+    return redirect("incentives:my_orders")
+
+
+@login_required
+@require_POST
+def my_order_cancel(request: AuthedRequest, order_id: int) -> HttpResponse:
+    """The partner withdraws an order the brand has not approved yet; its points come back."""
+    partner = access_partner_user(request.user)
+    # A seller withdraws only the orders it placed; the partner's admin any of the company's.
+    own_only = None if request.user.role == Role.PARTNER_ADMIN else request.user.pk
+    order = selectors.partner_order_get(partner=partner, order_id=order_id, user_id=own_only)
+    try:
+        services.order_cancel_by_partner(order=order, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Order cancelled: its points are back on your balance."))
     return redirect("incentives:my_orders")
 
 

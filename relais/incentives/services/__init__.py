@@ -49,6 +49,7 @@ from relais.incentives.services.objectives import objective_set, objectives_impo
 from relais.incentives.services.rewards import (
     order_approve,
     order_cancel,
+    order_cancel_by_partner,
     order_ship,
     reward_redeem,
     reward_save,
@@ -79,6 +80,7 @@ __all__ = [
     "objectives_propose",
     "order_approve",
     "order_cancel",
+    "order_cancel_by_partner",
     "order_ship",
     "period_bounds",
     "points_adjust",

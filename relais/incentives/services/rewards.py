@@ -4,6 +4,8 @@ the order's life (requested → approved → shipped, or cancelled with its poin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -35,8 +37,11 @@ def reward_save(
     is_active: bool = True,
     image_url: str = "",
     reward: Reward | None = None,
+    variants: list[str] | None = None,
+    needs_delivery: bool | None = None,
 ) -> Reward:
-    """Create a reward, or edit ``reward`` (its stock is replaced under the reward's lock)."""
+    """Create a reward, or edit ``reward`` (its stock is replaced under the reward's lock). ``variants``
+    (sizes, colours: distinct, non-empty) and ``needs_delivery`` are left as they are when ``None``."""
     if points_price <= 0:
         raise ApplicationError(_("The price must be a positive number of points."))
     if stock is not None and stock < 0:
@@ -53,6 +58,11 @@ def reward_save(
     reward.stock = stock
     reward.is_active = is_active
     reward.image_url = image_url
+    if variants is not None:
+        cleaned = list(dict.fromkeys(" ".join(str(v).split())[:60] for v in variants if str(v).strip()))
+        reward.variants = cleaned
+    if needs_delivery is not None:
+        reward.needs_delivery = needs_delivery
     reward.save()
     if segments is not None:
         segments_check(brand=brand, segments=segments)
@@ -61,9 +71,19 @@ def reward_save(
 
 
 def reward_redeem(
-    *, partner: PartnerCompany, reward: Reward, quantity: int, user: User | None, idempotency_key: str
+    *,
+    partner: PartnerCompany,
+    reward: Reward,
+    quantity: int,
+    user: User | None,
+    idempotency_key: str,
+    variant: str = "",
+    delivery_address: str = "",
 ) -> RedemptionOrder:
     """Order ``quantity`` of a reward with the partner's points (a seller's own points for a seller).
+
+    ``variant`` must be one of the reward's variants when it has some; ``delivery_address`` is required
+    when the reward needs a delivery. Both are kept on the order.
 
     Atomic: the account, then the reward, are locked; balance and stock are checked; the order and its
     ``redeem`` entry are written together. Replaying the same key returns the same order (one debit); the
@@ -71,9 +91,16 @@ def reward_redeem(
     """
     if not idempotency_key or len(idempotency_key) > 100:
         raise ApplicationError(_("An idempotency key of 1 to 100 characters is required."))
+    address = "\n".join(line.strip() for line in delivery_address.strip().splitlines())
+    choice = OrderChoice(variant=variant.strip(), delivery_address=address)
     try:
         return _reward_redeem(
-            partner=partner, reward=reward, quantity=quantity, user=user, idempotency_key=idempotency_key
+            partner=partner,
+            reward=reward,
+            quantity=quantity,
+            user=user,
+            idempotency_key=idempotency_key,
+            choice=choice,
         )
     except IntegrityError:
         # A concurrent request with the same key won the race (another account lock): return its order.
@@ -92,9 +119,37 @@ def _same_order(order: RedemptionOrder, *, reward: Reward, quantity: int) -> Red
     return order
 
 
+@dataclass(frozen=True)
+class OrderChoice:
+    variant: str = ""
+    delivery_address: str = ""
+
+
+def _choice_check(reward: Reward, choice: OrderChoice) -> None:
+    variants = [str(v) for v in reward.variants or []]
+    if variants and choice.variant not in variants:
+        raise ApplicationError(
+            _("Choose one of: %(variants)s.") % {"variants": ", ".join(variants)}, extra={"field": "variant"}
+        )
+    if not variants and choice.variant:
+        raise ApplicationError(_("This reward has no variant to choose."), extra={"field": "variant"})
+    if reward.needs_delivery and not choice.delivery_address:
+        raise ApplicationError(
+            _("Give the address where the reward is to be delivered."), extra={"field": "delivery_address"}
+        )
+    if len(choice.delivery_address) > 500:
+        raise ApplicationError(_("This text is too long."), extra={"field": "delivery_address"})
+
+
 @transaction.atomic
 def _reward_redeem(
-    *, partner: PartnerCompany, reward: Reward, quantity: int, user: User | None, idempotency_key: str
+    *,
+    partner: PartnerCompany,
+    reward: Reward,
+    quantity: int,
+    user: User | None,
+    idempotency_key: str,
+    choice: OrderChoice,
 ) -> RedemptionOrder:
     if reward.brand_id != partner.brand_id:
         raise ApplicationError(_("Unknown reward."))
@@ -111,6 +166,7 @@ def _reward_redeem(
     reward = locks.lock_reward(reward.pk)
     if not reward.is_active or not reward_is_eligible(reward=reward, partner=partner):
         raise ApplicationError(_("This reward is not available to you."))
+    _choice_check(reward, choice)
     if reward.stock is not None and reward.stock < quantity:
         raise ApplicationError(
             _("Not enough stock: %(stock)s left.") % {"stock": reward.stock}, extra={"code": "out_of_stock"}
@@ -131,6 +187,8 @@ def _reward_redeem(
         user=user,
         reward=reward,
         quantity=quantity,
+        variant=choice.variant,
+        delivery_address=choice.delivery_address,
         points_total=total,
         idempotency_key=idempotency_key,
     )
@@ -226,3 +284,20 @@ def order_cancel(*, order: RedemptionOrder, user: User, reason: str = "") -> Red
     order.decided_at = timezone.now()
     order.save(update_fields=["status", "cancel_reason", "decided_by", "decided_at", "updated_at"])
     return order
+
+
+@transaction.atomic
+def order_cancel_by_partner(*, order: RedemptionOrder, user: User) -> RedemptionOrder:
+    """The partner withdraws its own order while the brand has not approved it yet: the points come back
+    through a ``refund`` entry of the ledger (``order_cancel``). Idempotent: an order this partner already
+    cancelled is returned as it is (no second refund)."""
+    locks.lock_account_by_id(order.account_id)  # the lock order of order_cancel: account, then order
+    current = RedemptionOrder.objects.select_for_update().get(pk=order.pk)
+    if current.status == RedemptionOrder.Status.CANCELLED:
+        return current
+    if current.status != RedemptionOrder.Status.REQUESTED:
+        raise ApplicationError(
+            _("This order is already %(status)s: ask the brand to cancel it.")
+            % {"status": current.get_status_display().lower()}
+        )
+    return order_cancel(order=current, user=user, reason="")

@@ -1,5 +1,5 @@
 // The declaration page's line entry: picking a suggested product fills its GTIN, its name and, when the
-// price field is still empty, the catalogue's unit price; a form with data-confirm asks before it posts.
+// price field is still empty, the catalogue's unit price (forms with data-confirm: static/js/relais.js).
 (function () {
   "use strict";
 
@@ -33,11 +33,6 @@
     } else if (event.target.name === "line-unit_price") {
       delete event.target.dataset.prefilled;
     }
-  });
-
-  document.addEventListener("submit", function (event) {
-    var message = event.target.dataset && event.target.dataset.confirm;
-    if (message && !window.confirm(message)) event.preventDefault();
   });
 
   document.body.addEventListener("htmx:afterSwap", function (event) {
