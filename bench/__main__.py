@@ -1,12 +1,14 @@
 """`make bench`: every benchmark, each as ratios against a baseline measured in the same run.
 
-Suites (BENCH_SUITES, default "import,leaderboard,dashboard,followups"), each on every database of BENCH_DB:
+Suites (BENCH_SUITES, default "import,leaderboard,dashboard,followups,exports"), each on every database of BENCH_DB:
     import       the sell-out import against the bare bulk write and against Django row by row (below)
     leaderboard  reading one's rank at 1k and 100k partners (bench/leaderboard.py)
     dashboard    the brand dashboard on the rollups against a DuckDB full scan, 1M and 10M lines
                  (bench/dashboard.py; BENCH_DASHBOARD_SIZES)
     followups    one declaration's follow-ups (rollups, cube by delta) at 1k and 100k partners
                  (bench/followups.py; BENCH_FOLLOWUPS_SIZES)
+    exports      the line export (CSV, XLSX) against bare writers of the same rows, 100k and 1M lines,
+                 peak memory of each (bench/exports.py; BENCH_EXPORT_SIZES)
 
 Environment:
     BENCH_SIZES  import line counts, default "100000,1000000,4000000"

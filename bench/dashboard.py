@@ -177,10 +177,11 @@ def _generate(duck, *, brand_id: int, size: int, folder: Path) -> Path:
                  'EUR' AS currency, g.sale_date,
                  CASE WHEN g.r < 25 THEN 'online' ELSE 'in_store' END AS channel,
                  '' AS invoice_ref, '' AS customer_type, '' AS customer_postcode_area, '' AS customer_segment,
+                 '' AS customer_ref,
                  CASE WHEN g.f < 3 THEN 'Livraison en retard' WHEN g.f < 5 THEN 'Great quality, a bit expensive'
                       ELSE '' END AS feedback,
                  CASE WHEN g.r = 99 THEN 'rejected' WHEN g.r >= 97 THEN 'flagged' ELSE 'accepted' END AS status,
-                 '' AS flag_reason, 'bench-' || g.i AS dedup_key,
+                 '' AS flag_reason, '[]' AS anomalies, 'bench-' || g.i AS dedup_key,
                  TIMESTAMPTZ '2026-11-01 12:00:00+00' AS created_at
           FROM g JOIN partners p ON p.idx = g.pidx JOIN products pr ON pr.idx = g.gidx
         ) TO '{path}' (FORMAT parquet)
