@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each as ratios against a baseline measured in the same run.
 
-Suites (BENCH_SUITES, default "import,leaderboard,dashboard,followups,exports"), each on every database of BENCH_DB:
+Suites (BENCH_SUITES, default "import,leaderboard,dashboard,followups,campaign,exports"), each on every database of BENCH_DB:
     import       the sell-out import against the bare bulk write and against Django row by row (below)
     leaderboard  reading one's rank at 1k and 100k partners (bench/leaderboard.py)
     dashboard    the brand dashboard on the rollups against a DuckDB full scan, 1M and 10M lines
@@ -84,7 +84,9 @@ def other_suite(module: str, db: str) -> None:
 def main() -> None:
     suites = [
         s.strip()
-        for s in os.environ.get("BENCH_SUITES", "import,leaderboard,dashboard,followups,campaign").split(",")
+        for s in os.environ.get(
+            "BENCH_SUITES", "import,leaderboard,dashboard,followups,campaign,exports"
+        ).split(",")
     ]
     choice = os.environ.get("BENCH_DB", "both")
     dbs = ["sqlite", "postgres"] if choice == "both" else [choice]
@@ -100,6 +102,7 @@ def main() -> None:
         ("dashboard", "bench.dashboard"),
         ("followups", "bench.followups"),
         ("campaign", "bench.campaign"),
+        ("exports", "bench.exports"),
     ):
         if name in suites:
             for db in dbs:
