@@ -27,6 +27,7 @@ HISTORY_SCHEMA = {
     "product_id": pl.Int64,
     "month": pl.Date,
     "units": pl.Int64,
+    "lines": pl.Int64,
     "max_quantity": pl.Int64,
     "max_amount": pl.Float64,
 }
@@ -48,7 +49,7 @@ def history_read(
         for start in range(0, len(partner_ids), _CHUNK):
             chunk = partner_ids[start : start + _CHUNK]
             sql = (
-                f"SELECT partner_id, product_id, month, units, max_quantity, max_amount FROM {TABLE} "  # noqa: S608
+                f"SELECT partner_id, product_id, month, units, lines, max_quantity, max_amount FROM {TABLE} "  # noqa: S608
                 f"WHERE partner_id IN ({','.join(['%s'] * len(chunk))}) AND month >= %s"
             )
             params: list[int | dt.date] = [*chunk, since]
@@ -59,8 +60,8 @@ def history_read(
             rows += cursor.fetchall()
     return pl.DataFrame(
         [
-            (p, q, m if isinstance(m, dt.date) else dt.date.fromisoformat(str(m)), u, x, float(a))
-            for p, q, m, u, x, a in rows
+            (p, q, m if isinstance(m, dt.date) else dt.date.fromisoformat(str(m)), u, n, x, float(a))
+            for p, q, m, u, n, x, a in rows
         ],
         schema=HISTORY_SCHEMA,
         orient="row",

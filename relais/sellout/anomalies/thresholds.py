@@ -45,6 +45,9 @@ DEFAULTS = Thresholds()
 # compared with the partner's usual seven days at a stricter ratio (a partner pushing its volume to win).
 CHALLENGE_END_DAYS = 7
 CHALLENGE_END_RATIO = 1.5
+# ... and its excess over the usual must pass this many standard deviations of ordinary lumpiness (the week
+# check uses ``robust_z``): see ``checks.AnomalyChecks._noise``.
+CHALLENGE_END_Z = 3.0
 
 
 def thresholds_for(*, brand_id: int) -> Thresholds:
