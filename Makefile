@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-postgres test-e2e serve worker bench lint fmt venv browsers messages clean
+.PHONY: demo test test-postgres test-e2e serve worker bench lint fmt venv browsers messages clean screenshots
 
 # make serve / make worker: production settings on this machine (plain HTTP on the loopback, where browsers
 # accept the Secure cookies). A random key per start: sessions end when the server restarts.
@@ -75,6 +75,10 @@ worker: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+# Every role's main pages on a phone and a desktop, in French and English, into build/screenshots/.
+screenshots: venv messages browsers
+	$(BIN)/pytest -q -p no:xdist tests/browser/test_screenshots.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* media staticfiles
