@@ -12,6 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -29,7 +30,7 @@ from tests.browser.support import login
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("RELAIS_SCREENSHOTS_DIR", settings.BASE_DIR / "build" / "screenshots"))
-VIEWPORTS = {
+VIEWPORTS: dict[str, dict[str, Any]] = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "desktop": {"viewport": {"width": 1366, "height": 900}},
 }
