@@ -263,6 +263,13 @@ def points_spendable(*, account: PointsAccount, now: datetime | None = None) -> 
     return spendable or 0
 
 
+def seller_challenges_running(*, brand_id: int) -> bool:
+    """Whether a running challenge of the brand pays sellers themselves (else the company earns the points)."""
+    return Challenge.objects.filter(
+        brand_id=brand_id, status=Challenge.Status.RUNNING, beneficiary=Challenge.Beneficiary.SELLER
+    ).exists()
+
+
 def account_summary(*, partner: PartnerCompany, user: User | None = None) -> dict[str, Any]:
     """The balance of the account a partner user sees, split by what can be spent now.
 

@@ -31,7 +31,7 @@ from relais.accounts.selectors import invitations_pending_for_partner, users_of_
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 from relais.followups import network as network_followups
-from relais.incentives.selectors import account_summary
+from relais.incentives.selectors import account_summary, seller_challenges_running
 from relais.insights.selectors import home as home_selectors
 from relais.network import selectors, services
 from relais.network.forms import (
@@ -55,7 +55,13 @@ PRIMARY_FILTERS = ("q", "kind", "country", "segment")
 
 def _points_section_context(request: HttpRequest, partner: PartnerCompany) -> dict[str, Any]:
     user = request.user if isinstance(request.user, User) else None
-    return {"summary": account_summary(partner=partner, user=user)}
+    is_seller = user is not None and user.role == Role.PARTNER_SELLER
+    return {
+        "summary": account_summary(partner=partner, user=user),
+        "is_seller": is_seller,
+        # Why a seller's own balance may stay at 0: only challenges for sellers pay them; the rest the company.
+        "seller_challenges": is_seller and seller_challenges_running(brand_id=partner.brand_id),
+    }
 
 
 # The portal home's sections from other domains, registered here, at the entry point, because the network

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.test import override_settings
 from django.utils import translation
+from django.utils.formats import date_format
 
 from relais.sellout.forms import DeclarationCreateForm
 from relais.sellout.models import Declaration, Source
@@ -31,7 +32,8 @@ def test_a_period_after_the_current_month_is_refused_naming_the_field(partner):
     with translation.override("en"):
         form = period_form(partner, "2030-01-01", "2030-01-31")
         assert not form.is_valid()
-    assert "From: sales cannot be declared after 12/31/2026" in form.errors["period_start"][0]
+        last_day = date_format(date(2026, 12, 31), "SHORT_DATE_FORMAT")
+    assert f"From: sales cannot be declared after {last_day}" in form.errors["period_start"][0]
     assert form.errors["period_end"]
 
 
@@ -78,8 +80,9 @@ def test_the_same_period_declared_again_warns_without_refusing(partner, other_pa
     with translation.override("en"):
         form = period_form(partner, "2026-10-15", "2026-11-15")
         assert form.is_valid()
+        start, end = (date_format(d, "SHORT_DATE_FORMAT") for d in (date(2026, 10, 1), date(2026, 10, 31)))
         assert form.warnings == [
-            "You already have a declaration for this period (10/01/2026 to 10/31/2026, Draft): "
+            f"You already have a declaration for this period ({start} to {end}, Draft): "
             "check that these sales are not declared twice."
         ]
     september = period_form(partner, "2026-09-01", "2026-09-30")  # another partner's period

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 
 from conftest import login_client
 from relais.sellout.models import Declaration, Source
@@ -49,7 +50,9 @@ def test_nothing_declared_shows_the_deadline_and_the_declare_button(partner_sell
     html = home(partner_seller)
     assert 'data-status="not_declared"' in html
     assert "Sales of November 2026" in html
-    assert "Due by 12/10/2026 (8 days left)." in html
+    with translation.override("en"):
+        deadline = date_format(date(2026, 12, 10), "SHORT_DATE_FORMAT")
+    assert f"Due by {deadline} (8 days left)." in html
     assert (
         f'href="{reverse("sellout:my_declarations")}" data-testid="portal-due-action">Declare my sales'
         in html
@@ -90,3 +93,8 @@ def test_the_title_elides_before_a_vowel_in_french():
         assert month_title(date(2026, 11, 30)) == "Ventes de novembre 2026"
     with translation.override("en"):
         assert month_title(date(2026, 10, 31)) == "Sales of October 2026"
+
+
+def test_a_seller_is_told_it_sees_the_companys_declarations(partner_seller, partner_admin, partner):
+    assert "You see all the declarations of" in home(partner_seller)
+    assert 'data-testid="portal-due-scope"' not in home(partner_admin)
