@@ -24,6 +24,7 @@ from relais.core.errors import ApplicationError
 from relais.incentives import selectors, services
 from relais.incentives.models import PointsEntry, RedemptionOrder
 from relais.incentives.reasons import reason_text
+from relais.incentives.texts import language_of_request, localized
 
 router = Router(tags=["points and rewards"], auth=api_key_auth)
 
@@ -80,7 +81,7 @@ class LeaderboardOut(Schema):
 
 class RewardOut(Schema):
     id: int
-    name: str
+    name: str = Field(..., description="In the reader's language (Accept-Language) when the brand wrote it")
     description: str
     points_price: int
     stock: int | None
@@ -161,14 +162,23 @@ def leaderboard_get(request: HttpRequest, challenge_id: Id) -> dict[str, Any]:
                 "size": board["size"],
             }
         )
-    return {"challenge_id": challenge.pk, "challenge": challenge.name, "boards": boards}
+    return {
+        "challenge_id": challenge.pk,
+        "challenge": localized(challenge, "name", language_of_request(request)),
+        "boards": boards,
+    }
 
 
 @router.get("/rewards", response={200: list[RewardOut], 401: ErrorOut}, summary="Rewards you can order")
 def reward_list(request: HttpRequest) -> list[dict[str, Any]]:
     partner = request_partner(request)
+    language = language_of_request(request)
     return [
-        RewardOut.model_validate(reward, from_attributes=True).model_dump()
+        {
+            **RewardOut.model_validate(reward, from_attributes=True).model_dump(),
+            "name": localized(reward, "name", language),
+            "description": localized(reward, "description", language),
+        }
         for reward in selectors.partner_rewards(partner=partner)
     ]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Brand
 from relais.incentives.models import Challenge, Objective, PointsEntry, RuleKind
+from relais.incentives.texts import form_field_name
 from relais.network.models import PartnerCompany, Segment
 from relais.sellout.models import SaleChannel
 
@@ -26,6 +27,25 @@ def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
 
 def _split(text: str) -> list[str]:
     return [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
+
+
+def _text_fields() -> dict[str, forms.Field]:
+    """``name_<lang>`` and ``description_<lang>`` for each language the brand may write in."""
+    fields: dict[str, forms.Field] = {}
+    for language, label in TEXT_LANGUAGE_LABELS.items():
+        fields[form_field_name("name", language)] = forms.CharField(
+            label=_("Name · %(language)s") % {"language": label}, max_length=200, required=False
+        )
+        fields[form_field_name("description", language)] = forms.CharField(
+            label=_("Description · %(language)s") % {"language": label},
+            widget=forms.Textarea(attrs={"rows": 2}),
+            required=False,
+            help_text=_("Empty: partners reading this language see the name and description above."),
+        )
+    return fields
+
+
+TEXT_LANGUAGE_LABELS = {"fr": _("French"), "en": _("English"), "de": _("German")}
 
 
 class ChallengeForm(forms.Form):
@@ -51,6 +71,7 @@ class ChallengeForm(forms.Form):
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "segments").queryset = Segment.objects.filter(brand=brand)
+        self.fields.update(_text_fields())
 
 
 class RuleForm(forms.Form):
@@ -195,6 +216,7 @@ class RewardForm(forms.Form):
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "segments").queryset = Segment.objects.filter(brand=brand)
+        self.fields.update(_text_fields())
 
 
 class RedeemForm(forms.Form):

@@ -57,6 +57,9 @@ class Challenge(TimeStampedModel):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="challenges")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # The name and description in other languages: {"en": {"name": ..., "description": ...}, "de": {...}};
+    # a reader whose language is missing reads ``name`` / ``description`` (relais.incentives.texts).
+    texts = models.JSONField(_("texts per language"), default=dict, blank=True)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     segments = models.ManyToManyField(
@@ -419,6 +422,7 @@ class Reward(TimeStampedModel):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="rewards")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    texts = models.JSONField(_("texts per language"), default=dict, blank=True)  # as Challenge.texts
     points_price = models.PositiveIntegerField(_("price (points)"))
     # Null stock means unlimited (a training day, a co-op budget).
     stock = models.PositiveIntegerField(_("stock"), null=True, blank=True)

@@ -34,13 +34,15 @@ from relais.incentives.forms import (
     RuleForm,
 )
 from relais.incentives.models import Challenge, ChallengeRule, RedemptionOrder
+from relais.incentives.services.texts import challenge_texts_set, reward_texts_set
+from relais.incentives.texts import texts_from_form, texts_initial, without_texts
 from relais.insights.selectors import challenge_impact
 
 # ---------------------------------------------------------------------------------------------------- brand
 
 
 def _challenge_kwargs(form: ChallengeForm) -> dict[str, Any]:
-    data = form.cleaned_data
+    data = without_texts(form.cleaned_data)
     return {
         "name": data["name"],
         "description": data["description"],
@@ -62,6 +64,7 @@ def challenge_list(request: AuthedRequest) -> HttpResponse:
             challenge = services.challenge_create(
                 brand=brand, created_by=request.user, **_challenge_kwargs(form)
             )
+            challenge_texts_set(challenge=challenge, texts=texts_from_form(form.cleaned_data))
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -90,6 +93,7 @@ def _editor_context(
                 "beneficiary": challenge.beneficiary,
                 "segments": list(challenge.segments.all()),
                 "points_validity_days": challenge.points_validity_days,
+                **texts_initial(challenge),
             },
         ),
         "current_rules": [
@@ -113,6 +117,7 @@ def challenge_detail(request: AuthedRequest, challenge_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.challenge_update(challenge=challenge, **_challenge_kwargs(form))
+                challenge_texts_set(challenge=challenge, texts=texts_from_form(form.cleaned_data))
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -332,12 +337,16 @@ def reward_admin(request: AuthedRequest, reward_id: int | None = None) -> HttpRe
             "segments": list(reward.segments.all()),
             "is_active": reward.is_active,
             "image_url": reward.image_url,
+            **texts_initial(reward),
         }
     form = RewardForm(request.POST or None, brand=brand, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = without_texts(form.cleaned_data)
         try:
-            services.reward_save(brand=brand, reward=reward, **{**data, "segments": list(data["segments"])})
+            saved = services.reward_save(
+                brand=brand, reward=reward, **{**data, "segments": list(data["segments"])}
+            )
+            reward_texts_set(reward=saved, texts=texts_from_form(form.cleaned_data))
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import template
 
+from relais.incentives import texts
 from relais.incentives.models import PointsEntry
 from relais.incentives.reasons import reason_text
+from relais.incentives.texts import HasTexts
 from relais.sellout.models import SaleChannel
 
 register = template.Library()
@@ -21,3 +23,9 @@ def entry_reason(entry: PointsEntry) -> str:
 def sale_channel(code: str) -> str:
     """A rule's sale channel code (``online``, ``in_store``) as the reader's words."""
     return str(dict(SaleChannel.choices).get(code, code))
+
+
+@register.filter
+def localized(obj: HasTexts, field: str) -> str:
+    """A challenge's or reward's ``name`` or ``description`` in the reader's language (else the default)."""
+    return texts.localized(obj, field)
