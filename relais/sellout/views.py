@@ -486,8 +486,8 @@ def brand_lines_export(request: AuthedRequest, fmt: str) -> HttpResponse | Strea
             export.lines_csv_stream(lines), content_type="text/csv; charset=utf-8"
         )
     elif fmt == "xlsx":
-        response = HttpResponse(
-            export.lines_xlsx(lines),
+        response = StreamingHttpResponse(
+            export.lines_xlsx_stream(lines),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:

@@ -172,7 +172,7 @@ def test_xlsx_export_neutralises_formulas_and_keeps_numbers(channel_manager, par
     formula_declaration(partner, drill)
     response = login_client(channel_manager).get(reverse("sellout:brand_lines_export", args=["xlsx"]))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(streamed(response))).active
     header = [c.value for c in sheet[1]]
     first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert first["Invoice number"] == '\'=HYPERLINK("http://evil")'
