@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import socket
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import login_client
 from relais.accounts.models import Role
@@ -25,7 +26,10 @@ from relais.core.models import Job
 from relais.incentives import services as incentives
 from relais.incentives.models import RedemptionOrder, Reward
 from relais.incentives.tests.factories import RewardFactory, credit, running_challenge
-from relais.network.tests.factories import PartnerFactory
+from relais.network.tests.factories import PartnerFactory, SegmentFactory
+from relais.programs import services as programs
+from relais.programs.models import PolicyAcknowledgement, Program, ProgramStatus, TierMove
+from relais.programs.tests.factories import ProgramFactory, member
 from relais.sellout.models import Declaration, DeclarationLine, ReviewDecision, SelloutImport
 from relais.sellout.services import (
     declaration_create,
@@ -78,7 +82,23 @@ def company(brand, partner, *, products):
         partner=partner, reward=reward, quantity=1, user=admin, idempotency_key=f"order-{partner.pk}"
     )
     api_key, _text = api_key_create(partner=partner, name="ERP", created_by=admin)
+    # A channel program of the company's own segment (published, with a policy to acknowledge) and a draft.
+    segment = SegmentFactory(brand=brand)
+    member(segment, partner)
+    today = timezone.localdate()
+    period = {"period_start": today - timedelta(days=30), "period_end": today + timedelta(days=30)}
+    base_program = ProgramFactory(brand=brand, **period)
+    program = ProgramFactory(brand=brand, base=base_program, segment=segment, **period)
+    draft_program = ProgramFactory(
+        brand=brand, base=base_program, segment=segment, status=ProgramStatus.DRAFT, **period
+    )
+    policy_version = programs.policy_version_publish(
+        program=program, kind="pricing", title="Remises", body="10 %"
+    )
     return SimpleNamespace(
+        program=program,
+        draft_program=draft_program,
+        policy_version=policy_version,
         partner=partner,
         admin=admin,
         submitted=submitted,
@@ -126,6 +146,11 @@ BRAND_OBJECT_URLS = [
     ("incentives:order_action", "post", lambda o: [o.order.pk, "approve"]),
     ("incentives:challenge_status", "post", lambda o: [o.challenge.pk]),
     ("sellout:brand_line_review", "post", lambda o: [o.flagged.pk]),
+    ("programs:detail", "get", lambda o: [o.program.pk]),
+    ("programs:aspect", "post", lambda o: [o.program.pk]),
+    ("programs:policy", "post", lambda o: [o.program.pk]),
+    ("programs:tiers", "post", lambda o: [o.draft_program.pk]),
+    ("programs:publish", "post", lambda o: [o.draft_program.pk]),
 ]
 
 PARTNER_OBJECT_URLS = [
@@ -145,6 +170,7 @@ PARTNER_OBJECT_URLS = [
     ("apikeys:revoke", "post", lambda o: [o.api_key.pk]),
     ("sellout:declaration_submit", "post", lambda o: [o.draft.pk]),
     ("sellout:declaration_discard", "post", lambda o: [o.draft.pk]),
+    ("programs:acknowledge", "post", lambda o: [o.policy_version.pk]),
 ]
 
 
@@ -177,6 +203,11 @@ def untouched(objects) -> None:
     assert objects.challenge.status == "running"
     objects.api_key.refresh_from_db()
     assert objects.api_key.revoked_at is None
+    assert Program.objects.get(pk=objects.draft_program.pk).status == ProgramStatus.DRAFT
+    assert Program.objects.get(pk=objects.program.pk).content == {}
+    assert objects.program.policies.get().versions.count() == 1
+    assert not TierMove.objects.filter(program=objects.draft_program).exists()
+    assert not PolicyAcknowledgement.objects.filter(version=objects.policy_version).exists()
 
 
 @pytest.mark.parametrize("role", ["brand_admin", "channel_manager"])
