@@ -22,6 +22,9 @@ from conftest import login_client
 from relais.accounts.models import Role
 from relais.accounts.tests.factories import UserFactory, partner_user
 from relais.api.services import api_key_create
+from relais.comms import services as comms
+from relais.comms.models import Delivery
+from relais.comms.tests.factories import CampaignFactory
 from relais.core.models import Job
 from relais.incentives import services as incentives
 from relais.incentives.models import RedemptionOrder, Reward
@@ -296,3 +299,59 @@ def test_a_partner_reads_only_the_decisions_on_its_own_lines(brand_admin, own, s
         reverse("sellout:declaration_edit", args=[sibling.submitted.pk])
     )
     assert sibling_page.status_code == 404
+
+
+# --- communications: campaigns, the sales-aid library, inbox entries ----------------------------------------
+
+
+def comms_objects(brand, partner):
+    """One brand's campaign sent to ``partner``'s admin (its inbox entry) and a published sales aid."""
+    admin = partner_user(partner, role=Role.PARTNER_ADMIN)
+    staff = UserFactory(role=Role.BRAND_ADMIN, brand=brand)
+    campaign = CampaignFactory(brand=brand)
+    comms.recipients_resolve(message=campaign)
+    item = comms.content_item_save(brand=brand, user=staff, fields={"kind": "link", "title": "Aid"})
+    comms.content_version_add(item=item, user=staff, url="https://example.test/aid")
+    comms.content_item_approve(item=item, user=staff)
+    delivery = Delivery.objects.get(message=campaign, user=admin)
+    return SimpleNamespace(admin=admin, campaign=campaign, item=item, delivery=delivery)
+
+
+COMMS_BRAND_URLS = [
+    ("comms:campaign_detail", lambda o: [o.campaign.pk]),
+    ("comms:campaign_edit", lambda o: [o.campaign.pk]),
+    ("comms:brand_library_detail", lambda o: [o.item.pk]),
+]
+COMMS_PORTAL_URLS = [
+    ("comms:inbox_detail", lambda o: [o.delivery.pk]),
+    ("comms:library_item", lambda o: [o.item.pk]),
+    ("comms:library_download", lambda o: [o.item.pk]),
+]
+
+
+@pytest.mark.parametrize("entry", COMMS_BRAND_URLS, ids=lambda e: e[0])
+def test_comms_brand_pages_are_404_for_another_brand_and_reached_by_their_own(
+    entry, brand, other_brand, partner
+):
+    name, args = entry
+    mine = comms_objects(brand, partner)
+    stranger = UserFactory(role=Role.BRAND_ADMIN, brand=other_brand)
+    assert login_client(stranger).get(reverse(name, args=args(mine))).status_code == 404
+    owner = UserFactory(role=Role.BRAND_ADMIN, brand=brand)
+    assert login_client(owner).get(reverse(name, args=args(mine))).status_code == 200
+
+
+@pytest.mark.parametrize("entry", COMMS_PORTAL_URLS, ids=lambda e: e[0])
+def test_comms_portal_pages_are_404_for_others_and_reached_by_their_owner(entry, brand, other_brand, partner):
+    name, args = entry
+    mine = comms_objects(brand, partner)
+    sibling = partner_user(PartnerFactory(brand=brand), role=Role.PARTNER_ADMIN)
+    foreign = partner_user(PartnerFactory(brand=other_brand), role=Role.PARTNER_ADMIN)
+    url = reverse(name, args=args(mine))
+    assert login_client(foreign).get(url).status_code == 404
+    # The library is the brand's, shared by its partners; an inbox entry is its user's own.
+    if name == "comms:inbox_detail":
+        assert login_client(sibling).get(url).status_code == 404
+    mine.delivery.refresh_from_db()
+    assert mine.delivery.read_at is None  # nothing changed by the foreign attempts
+    assert login_client(mine.admin).get(url).status_code in {200, 302}
