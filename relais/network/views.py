@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from relais.followups import network as network_followups
 from relais.incentives.selectors import account_summary, seller_challenges_running
 from relais.insights.selectors import home as home_selectors
 from relais.network import selectors, services
+from relais.network.exports import partners_csv_stream, partners_xlsx_stream
 from relais.network.forms import (
     RULE_PICKERS,
     PartnerFilterForm,
@@ -159,16 +160,60 @@ def brand_home(request: AuthedRequest) -> HttpResponse:
     return render(request, "network/brand_home.html", context)
 
 
+def _partner_sort(request: HttpRequest) -> str:
+    sort = request.GET.get("sort", "")
+    return sort if sort in selectors.PARTNER_SORTS else selectors.PARTNER_DEFAULT_SORT
+
+
+def _sort_links(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the list's URL sorted by it (reversed when it is the current order, first
+    page) and the arrow to show."""
+    links = {}
+    for key in ("name", "code", "city", "country", "kind"):
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{key}" if sort == key else key
+        arrow = "↑" if sort == key else "↓" if sort == f"-{key}" else ""
+        links[key] = {"url": f"?{query.urlencode()}", "arrow": arrow}
+    return links
+
+
+@login_required
+def partner_export(request: AuthedRequest, fmt: str) -> StreamingHttpResponse:
+    """The partner registry, with the list's filters and order, as CSV or XLSX in the reader's language."""
+    brand = access_brand_staff(request.user)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = PartnerFilterForm(request.GET or None, brand=brand)
+    filters = form.filters() if request.GET else {}
+    partners = selectors.partner_list(brand=brand, filters=filters, sort=_partner_sort(request))
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            partners_csv_stream(partners), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(
+            partners_xlsx_stream(partners),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="partners-{brand.slug}-{stamp}.{fmt}"'
+    return response
+
+
 @login_required
 def partner_list(request: AuthedRequest) -> HttpResponse:
     brand = access_brand_staff(request.user)
     form = PartnerFilterForm(request.GET or None, brand=brand)
     filters = form.filters() if request.GET else {}
-    partners = selectors.partner_list(brand=brand, filters=filters)
+    sort = _partner_sort(request)
+    partners = selectors.partner_list(brand=brand, filters=filters, sort=sort)
     page = Paginator(partners, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
+        "sort": sort,
+        "sort_links": _sort_links(request, sort),
         "total": page.paginator.count,
         "filtered": bool(filters),
         "primary_filters": PRIMARY_FILTERS,
