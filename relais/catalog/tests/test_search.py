@@ -101,19 +101,23 @@ def test_the_limit_caps_the_results(brand):
     assert len(product_search(brand=brand, query="cle choc", limit=3)) == 3
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite index is kept by triggers")
-def test_sqlite_triggers_are_installed():
-    # A migration that rebuilds catalog_product on SQLite (Django remakes the table) drops its triggers:
-    # this fails then, and the migration must recreate them (see migration 0003).
+def test_the_search_index_is_installed():
+    # SQLite: a migration that rebuilds catalog_product (Django remakes the table) drops its triggers; this
+    # fails then, and that migration must recreate them (see migration 0003). PostgreSQL: the trigram index.
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'catalog_product'"
-        )
-        assert {row[0] for row in cursor.fetchall()} == {
-            "catalog_product_fts_insert",
-            "catalog_product_fts_update",
-            "catalog_product_fts_delete",
-        }
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'catalog_product'"
+            )
+            expected = {
+                "catalog_product_fts_insert",
+                "catalog_product_fts_update",
+                "catalog_product_fts_delete",
+            }
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'catalog_product'")
+            expected = {"catalog_product_search_trgm"}
+        assert expected <= {row[0] for row in cursor.fetchall()}
 
 
 def test_normalise_folds_case_and_accents():
