@@ -17,34 +17,30 @@ from django.utils import timezone
 
 from relais.core.models import Brand
 from relais.incentives.models import Challenge, PointsEntry
-from relais.incentives.rules import challenge_is_partner_eligible, score_line
+from relais.incentives.rules import challenge_eligible_partners, score_line
 from relais.sellout.models import DeclarationLine
 
 
 def lines_points_at_stake(*, brand: Brand, lines: Iterable[DeclarationLine]) -> dict[int, int]:
     """Per line id: the points the line would earn once approved (0 when no running challenge covers it).
 
-    One query for the running challenges and one per challenge for its current rules; eligibility is read
-    once per challenge and partner. ``lines`` need ``product`` loaded (its family).
+    A few queries per running challenge (its rules, its eligible partners among the lines'), whatever the
+    number of lines. ``lines`` need ``product`` loaded (its family).
     """
     lines = list(lines)
-    challenges = list(
-        Challenge.objects.filter(brand=brand, status=Challenge.Status.RUNNING).prefetch_related("segments")
-    )
-    rules = {challenge.pk: list(challenge.rules.filter(is_current=True)) for challenge in challenges}
-    eligible: dict[tuple[int, int], bool] = {}
+    challenges = list(Challenge.objects.filter(brand=brand, status=Challenge.Status.RUNNING))
+    partner_ids = {line.partner_id for line in lines}
     points = dict.fromkeys((line.pk for line in lines), 0)
     for challenge in challenges:
+        rules = list(challenge.rules.filter(is_current=True))
+        eligible = set(
+            challenge_eligible_partners(challenge=challenge)
+            .filter(pk__in=partner_ids)
+            .values_list("pk", flat=True)
+        )
         for line in lines:
-            if (
-                line.brand_id != brand.pk
-                or not challenge.period_start <= line.sale_date <= challenge.period_end
-            ):
-                continue
-            key = (challenge.pk, line.partner_id)
-            if key not in eligible:
-                eligible[key] = challenge_is_partner_eligible(challenge=challenge, partner_id=line.partner_id)
-            if not eligible[key]:
+            in_period = challenge.period_start <= line.sale_date <= challenge.period_end
+            if line.brand_id != brand.pk or not in_period or line.partner_id not in eligible:
                 continue
             row = {
                 "id": line.pk,
@@ -55,7 +51,7 @@ def lines_points_at_stake(*, brand: Brand, lines: Iterable[DeclarationLine]) -> 
                 "gtin": line.gtin,
                 "family": line.product.family,
             }
-            points[line.pk] += sum(award.points for award in score_line(rules[challenge.pk], row))
+            points[line.pk] += sum(award.points for award in score_line(rules, row))
     return points
 
 
