@@ -346,11 +346,20 @@ def ledger_totals(*, account: PointsAccount) -> dict[str, int]:
 # Objectives
 
 
-def objective_list(*, brand: Brand, partner: PartnerCompany | None = None) -> QuerySet[Objective]:
+def objective_list(
+    *, brand: Brand, partner: PartnerCompany | None = None, q: str = "", metric: str = ""
+) -> QuerySet[Objective]:
+    """The brand's objectives (of ``partner`` when given); ``q`` searches the partner's name and code,
+    ``metric`` keeps one metric; latest period first, then by partner name."""
     qs = Objective.objects.filter(brand=brand).select_related("partner")
     if partner is not None:
         qs = qs.filter(partner=partner)
-    return qs
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(partner__name__icontains=q) | Q(partner__code__icontains=q))
+    if metric in Objective.Metric.values:
+        qs = qs.filter(metric=metric)
+    return qs.order_by("-period_start", "partner__name", "pk")
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from relais.incentives.forms import (
     RewardForm,
     RuleForm,
 )
-from relais.incentives.models import Challenge, ChallengeRule, RedemptionOrder
+from relais.incentives.models import Challenge, ChallengeRule, Objective, RedemptionOrder
 from relais.incentives.services.texts import challenge_texts_set, reward_texts_set
 from relais.incentives.texts import texts_from_form, texts_initial, without_texts
 from relais.insights.selectors import challenge_impact
@@ -306,15 +306,22 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
                     )
         except ApplicationError as exc:
             messages.error(request, exc.message)
-    objectives = selectors.objective_list(brand=brand)
+    q, metric = request.GET.get("q", "")[:100], request.GET.get("metric", "")
+    objectives = selectors.objective_list(brand=brand, q=q, metric=metric)
     page = Paginator(objectives, 50).get_page(request.GET.get("page"))
     rows = [selectors.objective_progress(objective=o) for o in page]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "incentives/objectives.html",
         {
             "page": page,
             "rows": rows,
+            "q": q,
+            "metric": metric,
+            "metrics": Objective.Metric.choices,
+            "query": query.urlencode(),
             "form": form,
             "import_form": import_form,
             "propose_form": propose_form,
