@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import login_client
@@ -190,3 +192,45 @@ def test_the_queue_page_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("sellout:brand_review_queue"))
     assert len(response.context["page"]) == 13
+
+
+def test_a_bulk_review_costs_the_same_queries_for_2_lines_as_for_12(channel_manager, partner, drill):
+    def queries_to_reject(count: int, month_day: int) -> int:
+        declaration = declare(
+            partner,
+            [
+                {
+                    "gtin": drill.gtin,
+                    "quantity": str(n),
+                    "unit_price": "1500",
+                    "sale_date": f"2026-10-{month_day:02d}",
+                }
+                for n in range(1, count + 1)
+            ],
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                reverse("sellout:brand_review_bulk"),
+                {"line": flagged_ids(declaration), "decision": "reject", "reason": "other"},
+                **HTMX,
+            )
+        assert f"{count} lines rejected." in response.content.decode()
+        return len(queries)
+
+    client = login_client(channel_manager)
+    assert queries_to_reject(2, 10) == queries_to_reject(12, 11)
+
+
+def test_the_declaration_page_review_takes_the_reason_chosen_on_the_line(channel_manager, queue):
+    mine, _theirs = queue
+    line_id = flagged_ids(mine)[0]
+
+    response = login_client(channel_manager).post(
+        reverse("sellout:brand_line_review", args=[line_id]),
+        {"decision": "reject", "reason": "quantity_implausible"},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    assert 'data-status="rejected"' in response.content.decode()
+    assert ReviewDecision.objects.get(line_id=line_id).reason_code == "quantity_implausible"
