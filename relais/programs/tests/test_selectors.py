@@ -11,7 +11,8 @@ from relais.network.models import SegmentMembership
 from relais.network.tests.factories import PartnerFactory, SegmentFactory
 from relais.programs import selectors, services
 from relais.programs.tests.factories import ProgramFactory, member, sell
-from relais.sellout.models import Declaration
+from relais.sellout.models import Declaration, DeclarationLine, Source
+from relais.sellout.services import declaration_declare
 
 pytestmark = pytest.mark.django_db
 D = dt.date(2026, 5, 10)
@@ -186,3 +187,32 @@ def test_a_partner_sees_the_published_program_of_its_segment_else_the_base(brand
     assert selectors.partner_program_find(partner=inside, at=D) == program
     assert selectors.partner_program_find(partner=outside, at=D) == base
     assert selectors.partner_program_find(partner=PartnerFactory(), at=D) is None  # another brand's partner
+
+
+def test_new_repeat_and_lost_customers_from_lines_declared_with_customer_numbers(brand, base, segment):
+    # Given lines declared through the ingest (clear numbers in, pseudonyms stored), validated by the brand:
+    # last quarter C-1, C-2, C-3; this quarter C-1 (again), c 3 (the same customer as C-3), C-4 (new).
+    program = ProgramFactory(brand=brand, base=base, segment=segment)  # April-June 2026
+    partner = PartnerFactory(brand=brand)
+    member(segment, partner)
+    product = ProductFactory(brand=brand, list_price="10.00")
+    sold = {dt.date(2026, 2, 3): ["C-1", "C-2", "C-3"], dt.date(2026, 5, 4): ["C-1", "c 3", "C-4"]}
+    for day, customers in sold.items():
+        declaration, _result = declaration_declare(
+            partner=partner,
+            lines=[
+                {"gtin": product.gtin, "quantity": 1, "amount": "10", "sale_date": day, "customer_ref": c}
+                for c in customers
+            ],
+            source=Source.API,
+            period_start=day.replace(day=1),
+            period_end=day.replace(day=28),
+        )
+        Declaration.objects.filter(pk=declaration.pk).update(status=Declaration.Status.VALIDATED)
+
+    measures = selectors.program_progress(program=program).partners[partner.pk]
+
+    assert measures["new_customers"] == 1  # C-4
+    assert measures["lost_customers"] == 1  # C-2
+    assert measures["repeat_share"] == pytest.approx(200 / 3)  # C-1 and C-3 of the three
+    assert not DeclarationLine.objects.filter(customer_ref__in=["C-1", "C-2", "C-3", "C-4", "c 3"]).exists()
