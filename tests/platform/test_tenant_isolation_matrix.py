@@ -174,11 +174,13 @@ PARTNER_OBJECT_URLS = [
     ("sellout:declaration_submit", "post", lambda o: [o.draft.pk]),
     ("sellout:declaration_discard", "post", lambda o: [o.draft.pk]),
     ("programs:acknowledge", "post", lambda o: [o.policy_version.pk]),
+    ("incentives:my_redeem_confirm", "get", lambda o: [o.reward.pk]),
+    ("incentives:my_order_cancel", "post", lambda o: [o.order.pk]),
 ]
 
 
 # The brand's challenges and rewards, open to each of its (eligible) partners: isolated across brands only.
-BRAND_SHARED = {"incentives:my_leaderboard", "incentives:my_redeem"}
+BRAND_SHARED = {"incentives:my_leaderboard", "incentives:my_redeem", "incentives:my_redeem_confirm"}
 
 
 def url_id(entry):
