@@ -47,6 +47,7 @@ def test_points_and_orders_notify_the_partner_users(brand, partner):
     expiring = comms.points_expiring(partner=partner, points=50, expires_on=dt.date(2026, 12, 31))
     assert posted is not None and expiring is not None
     assert message_render(message=posted, language="en").subject == "120 points posted"
-    assert message_render(message=expiring, language="en").subject == "50 points expire on Dec. 31, 2026"
+    subject = message_render(message=expiring, language="fr").subject
+    assert subject == "50 points expirent le 31 décembre 2026"
     # points posted are in the portal only by default: no e-mail
     assert Delivery.objects.get(message=posted, user=reader).email_status == Delivery.EmailStatus.SKIPPED
