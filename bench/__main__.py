@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each as ratios against a baseline measured in the same run.
 
-Suites (BENCH_SUITES, default "import,leaderboard,dashboard,followups,campaign,exports"), each on every database of BENCH_DB:
+Suites (BENCH_SUITES, default "import,leaderboard,dashboard,followups,campaign,exports,pages"), each on every database of BENCH_DB:
     import       the sell-out import against the bare bulk write and against Django row by row (below)
     leaderboard  reading one's rank at 1k and 100k partners (bench/leaderboard.py)
     dashboard    the brand dashboard on the rollups against a DuckDB full scan, 1M and 10M lines
@@ -9,6 +9,8 @@ Suites (BENCH_SUITES, default "import,leaderboard,dashboard,followups,campaign,e
                  (bench/followups.py; BENCH_FOLLOWUPS_SIZES)
     exports      the line export (CSV, XLSX) against bare writers of the same rows, 100k and 1M lines,
                  peak memory of each (bench/exports.py; BENCH_EXPORT_SIZES)
+    pages        every brand and portal page on 10k partners and 10M lines: median ms and queries
+                 (bench/pages.py; BENCH_PAGES_PARTNERS, BENCH_PAGES_LINES, BENCH_PAGES_REPEAT)
 
 Environment:
     BENCH_SIZES  import line counts, default "100000,1000000,4000000"
@@ -103,6 +105,7 @@ def main() -> None:
         ("followups", "bench.followups"),
         ("campaign", "bench.campaign"),
         ("exports", "bench.exports"),
+        ("pages", "bench.pages"),
     ):
         if name in suites:
             for db in dbs:
