@@ -87,7 +87,7 @@ def main() -> None:
     suites = [
         s.strip()
         for s in os.environ.get(
-            "BENCH_SUITES", "import,leaderboard,dashboard,followups,campaign,exports"
+            "BENCH_SUITES", "import,leaderboard,dashboard,followups,campaign,exports,pages"
         ).split(",")
     ]
     choice = os.environ.get("BENCH_DB", "both")
