@@ -212,11 +212,21 @@ class RewardForm(forms.Form):
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     image_url = forms.URLField(label=_("Image URL"), required=False, assume_scheme="https")
+    variants = forms.CharField(
+        label=_("Variants"),
+        required=False,
+        max_length=500,
+        help_text=_("Comma-separated, e.g. S, M, L, XL: the partner chooses one when ordering."),
+    )
+    needs_delivery = forms.BooleanField(label=_("Ask for a delivery address"), required=False, initial=False)
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "segments").queryset = Segment.objects.filter(brand=brand)
         self.fields.update(_text_fields())
+
+    def clean_variants(self) -> list[str]:
+        return [v.strip() for v in (self.cleaned_data.get("variants") or "").split(",") if v.strip()]
 
 
 class RedeemForm(forms.Form):

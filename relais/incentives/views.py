@@ -344,6 +344,8 @@ def reward_admin(request: AuthedRequest, reward_id: int | None = None) -> HttpRe
             "segments": list(reward.segments.all()),
             "is_active": reward.is_active,
             "image_url": reward.image_url,
+            "variants": ", ".join(reward.variants or []),
+            "needs_delivery": reward.needs_delivery,
             **texts_initial(reward),
         }
     form = RewardForm(request.POST or None, brand=brand, initial=initial)

@@ -121,3 +121,19 @@ def test_cancel_over_http_and_a_seller_cannot_cancel_a_colleagues_order(partner,
     assert login_client(partner_admin).post(url).status_code == 302
     order.refresh_from_db()
     assert order.status == RedemptionOrder.Status.CANCELLED
+
+
+def test_the_brand_sets_variants_and_delivery_on_the_reward_form(brand, brand_admin):
+    client = login_client(brand_admin)
+    data = {
+        "name": "Veste",
+        "points_price": "300",
+        "is_active": "on",
+        "variants": "S, M , L,",
+        "needs_delivery": "on",
+    }
+    assert client.post(reverse("incentives:rewards"), data).status_code == 302
+    reward = brand.rewards.get(name="Veste")
+    assert (reward.variants, reward.needs_delivery) == (["S", "M", "L"], True)
+    html = client.get(reverse("incentives:reward_edit", args=[reward.pk])).content.decode()
+    assert 'value="S, M, L"' in html
