@@ -7,6 +7,7 @@ app_name = "network"
 urlpatterns = [
     path("brand/", views.brand_home, name="brand_home"),
     path("brand/partners/", views.partner_list, name="partner_list"),
+    path("brand/partners/search/", views.partner_search, name="partner_search"),
     path("brand/partners/export.<str:fmt>", views.partner_export, name="partner_export"),
     path("brand/partners/<int:pk>/", views.partner_detail, name="partner_detail"),
     path("brand/partners/<int:pk>/edit/", views.partner_edit, name="partner_edit"),

@@ -160,6 +160,9 @@ def brand_home(request: AuthedRequest) -> HttpResponse:
     return render(request, "network/brand_home.html", context)
 
 
+PARTNER_SUGGESTIONS = 10
+
+
 def _partner_sort(request: HttpRequest) -> str:
     sort = request.GET.get("sort", "")
     return sort if sort in selectors.PARTNER_SORTS else selectors.PARTNER_DEFAULT_SORT
@@ -176,6 +179,16 @@ def _sort_links(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
         arrow = "↑" if sort == key else "↓" if sort == f"-{key}" else ""
         links[key] = {"url": f"?{query.urlencode()}", "arrow": arrow}
     return links
+
+
+@login_required
+def partner_search(request: AuthedRequest) -> HttpResponse:
+    """The partner picker's suggestions (an htmx fragment): up to ten of the brand's partners whose name,
+    code or city contains ``q``, for pages that would otherwise list every partner in a drop-down."""
+    brand = access_brand_staff(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    partners = list(selectors.partner_list(brand=brand, filters={"q": q})[:PARTNER_SUGGESTIONS]) if q else []
+    return render(request, "network/partials/partner_suggestions.html", {"partners": partners, "q": q})
 
 
 @login_required
