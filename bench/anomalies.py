@@ -56,6 +56,10 @@ def _django(db: str) -> None:
 
 def _recreate(db: str) -> None:
     OUT.mkdir(exist_ok=True)
+    if "django" in sys.modules:  # a previous size's setup: let go of its database first
+        from django.db import connections
+
+        connections.close_all()
     if db == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
@@ -300,9 +304,10 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(args.db, args.one, sizes[0])))
         return
-    results = [measure(args.db, size, args.repeat) for size in sizes]
-    for result in results:
-        print(json.dumps(result), flush=True)
+    results = []
+    for size in sizes:
+        results.append(measure(args.db, size, args.repeat))
+        print(json.dumps(results[-1]), flush=True)
     OUT.mkdir(exist_ok=True)
     (OUT / f"anomalies_{args.db}.json").write_text(json.dumps(results, indent=2))
 

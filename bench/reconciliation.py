@@ -2,7 +2,8 @@
 
     python -m bench.reconciliation                          # SQLite, 10k partners × 1k products
     BENCH_RECONCILE_PARTNERS=1000 python -m bench.reconciliation
-    DB=postgres python -m bench.reconciliation              # PostgreSQL (database relais_bench_reconcile)
+    DB=postgres python -m bench.reconciliation              # PostgreSQL (database relais_bench_reconcile,
+                                                            # or BENCH_PG_DB), 10k partners as on SQLite
 
 The catalogue has BENCH_RECONCILE_PRODUCTS products (default 1,000); each of BENCH_RECONCILE_PARTNERS partners
 (default 10,000) carries BENCH_RECONCILE_ACTIVE of them (default 20): per partner × product one sell-in line,
@@ -12,11 +13,13 @@ two sell-out lines in the month, an opening snapshot (end of the previous month)
     group_by   the floor: one plain ``SELECT partner_id, gtin, SUM(quantity) … GROUP BY partner_id, gtin`` over
                the same sell-in, sell-out and snapshot lines (UNION ALL), fetched
 
-Reported: the median of ROUNDS runs of each, and reconcile / group_by.
+Reported: the median of ROUNDS runs of each, reconcile / group_by, and the SQL statements each sends (the
+same under any load: the reconciliation's cost does not hide a query per partner).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -24,6 +27,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROUNDS = 3
@@ -35,10 +39,11 @@ def _setup_django() -> None:
         if os.environ.get("DB", "").lower() in {"postgres", "postgresql", "pg"}:
             import psycopg
 
+            name = os.environ.get("BENCH_PG_DB", "relais_bench_reconcile")
             with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-                conn.execute('DROP DATABASE IF EXISTS "relais_bench_reconcile"')
-                conn.execute('CREATE DATABASE "relais_bench_reconcile"')
-            os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/relais_bench_reconcile"
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
+            os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
         else:
             path = Path(tempfile.gettempdir()) / "relais-bench-reconcile.sqlite3"
             for suffix in ("", "-wal", "-shm"):
@@ -172,6 +177,19 @@ def _group_by(brand_id: int) -> int:
         return len(cursor.fetchall())
 
 
+@contextlib.contextmanager
+def _counting(counts: dict[str, int], key: str) -> Iterator[None]:
+    """Count the SQL statements sent through Django's cursor inside the block into ``counts[key]``."""
+    from django.db import connection
+
+    def counter(execute, sql, params, many, context):
+        counts[key] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        yield
+
+
 def main() -> None:
     partners = int(os.environ.get("BENCH_RECONCILE_PARTNERS", "10000"))
     products = int(os.environ.get("BENCH_RECONCILE_PRODUCTS", "1000"))
@@ -186,16 +204,19 @@ def main() -> None:
     built = time.perf_counter() - started
     reconcile, plain = [], []
     rows = flagged = keys = 0
+    statements = {"reconcile": 0, "group_by": 0}
     for _ in range(ROUNDS):
-        t0 = time.perf_counter()
-        result = reconciliation_rows(
-            brand=brand, period_start=dt.date(2026, 3, 1), period_end=dt.date(2026, 3, 31)
-        )
-        reconcile.append(time.perf_counter() - t0)
+        with _counting(statements, "reconcile"):
+            t0 = time.perf_counter()
+            result = reconciliation_rows(
+                brand=brand, period_start=dt.date(2026, 3, 1), period_end=dt.date(2026, 3, 31)
+            )
+            reconcile.append(time.perf_counter() - t0)
         rows, flagged = len(result), sum(r.flagged for r in result)
-        t0 = time.perf_counter()
-        keys = _group_by(brand.pk)
-        plain.append(time.perf_counter() - t0)
+        with _counting(statements, "group_by"):
+            t0 = time.perf_counter()
+            keys = _group_by(brand.pk)
+            plain.append(time.perf_counter() - t0)
     report = {
         "database": connection.vendor,
         "partners": partners,
@@ -209,6 +230,7 @@ def main() -> None:
         "reconcile_s": round(statistics.median(reconcile), 3),
         "group_by_s": round(statistics.median(plain), 3),
         "ratio": round(statistics.median(reconcile) / statistics.median(plain), 2),
+        "statements": {k: v // ROUNDS for k, v in statements.items()},
     }
     print(json.dumps(report))
 
