@@ -13,6 +13,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -29,6 +30,7 @@ from relais.core.models import Job
 from relais.incentives import services as incentives
 from relais.incentives.models import RedemptionOrder, Reward
 from relais.incentives.tests.factories import RewardFactory, credit, running_challenge
+from relais.insights.services import feedback_keywords_set
 from relais.network.tests.factories import PartnerFactory, SegmentFactory
 from relais.programs import services as programs
 from relais.programs.models import PolicyAcknowledgement, Program, ProgramStatus, TierMove
@@ -357,3 +359,30 @@ def test_comms_portal_pages_are_404_for_others_and_reached_by_their_owner(entry,
     mine.delivery.refresh_from_db()
     assert mine.delivery.read_at is None  # nothing changed by the foreign attempts
     assert login_client(mine.admin).get(url).status_code in {200, 302}
+
+
+# The brand's list pages and files added with the brand home, the partner export and picker, the feedback
+# themes: each shows the brand's own partners and keywords, never another brand's.
+BRAND_LIST_URLS = [
+    ("network:partner_search", [], {"q": "a"}),
+    ("network:partner_export", ["csv"], {}),
+    ("insights:undeclared", [], {}),
+    ("insights:feedback_themes", [], {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "params"), BRAND_LIST_URLS, ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_brand_lists_show_nothing_of_another_brand(brand_admin, own, foreign, name, args, params):
+    foreign_admin = UserFactory(role=Role.BRAND_ADMIN, brand=foreign.partner.brand)
+    feedback_keywords_set(
+        brand=foreign.partner.brand, by=foreign_admin, keywords={"price": "motsecretétranger"}
+    )
+    foreign.partner.name = "Aaa Société étrangère"
+    foreign.partner.save(update_fields=["name"])
+    response: Any = login_client(brand_admin).get(reverse(name, args=args), params)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8")
+    assert "Société étrangère" not in text and "motsecretétranger" not in text
