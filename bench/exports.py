@@ -69,7 +69,7 @@ def _bare_xlsx(rows: list[tuple], header: list[str], path: Path) -> tuple[str, f
             sheet.append([float(v) if v.__class__.__name__ == "Decimal" else v for v in row])
         workbook.save(path)
         seconds = (time.perf_counter() - start) * len(rows) / max(len(sample), 1)
-        extrapolated = " extrapolated from a 100k-row sample" if len(rows) > len(sample) else ""
+        extrapolated = f" extrapolated from a {len(sample):,}-row sample" if len(rows) > len(sample) else ""
         return f"openpyxl write-only (xlsxwriter not installed){extrapolated}", seconds
     start = time.perf_counter()
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
