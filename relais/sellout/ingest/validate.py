@@ -18,6 +18,7 @@ from babel.numbers import list_currencies
 from django.utils.translation import gettext as _
 
 from relais.sellout.ingest.fields import FIELD_NAMES, MAX_LENGTHS
+from relais.sellout.ingest.row_messages import ROW_MESSAGES
 
 ERROR_SCHEMA = {"__row": pl.Int64, "field": pl.String, "message": pl.String}
 # Unit price below 30 % or above 300 % of the list price is flagged for the brand to review.
@@ -174,7 +175,8 @@ def _text(name: str) -> pl.Expr:
 
 
 def _message(template: str, value: pl.Expr | None = None) -> pl.Expr:
-    """A translated message, with ``{value}`` replaced by a column's text."""
+    """A row error in English (``row_messages``: worded for the reader at display), ``{value}`` replaced by a
+    column's text."""
     if value is None or "{value}" not in template:
         return pl.lit(template)
     before, after = template.split("{value}", 1)
@@ -381,85 +383,85 @@ def check_batch(frame: pl.DataFrame, rules: Rules, *, raw_columns: list[str] | N
     errors = {
         "gtin": (
             pl.when(pl.col("gtin") == "")
-            .then(_message(_("GTIN is missing")))
+            .then(_message(ROW_MESSAGES["gtin_missing"]))
             .when(pl.col("_gtin14").is_null())
-            .then(_message(_("'{value}' is not a GTIN/EAN (8 to 14 digits)"), pl.col("gtin")))
+            .then(_message(ROW_MESSAGES["not_gtin_ean_digits"], pl.col("gtin")))
             .when(~gtin_check_ok(pl.col("_gtin14")))
-            .then(_message(_("GTIN {value} has a wrong check digit"), pl.col("gtin")))
+            .then(_message(ROW_MESSAGES["gtin_has_wrong_check_digit"], pl.col("gtin")))
             .when(pl.col("product_id").is_null())
-            .then(_message(_("GTIN {value} is not a product of the brand's catalogue"), pl.col("_gtin14")))
+            .then(_message(ROW_MESSAGES["gtin_not_product_catalogue"], pl.col("_gtin14")))
         ),
         "quantity": (
             pl.when(pl.col("quantity") == "")
-            .then(_message(_("Quantity is missing")))
+            .then(_message(ROW_MESSAGES["quantity_missing"]))
             .when(~pl.col("_qty_shape") | pl.col("_qty_f").is_null())
-            .then(_message(_("Quantity '{value}' is not a number"), pl.col("quantity")))
+            .then(_message(ROW_MESSAGES["quantity_not_number"], pl.col("quantity")))
             .when(pl.col("_qty_f") != pl.col("_qty_f").round(0))
-            .then(_message(_("Quantity '{value}' is not a whole number"), pl.col("quantity")))
+            .then(_message(ROW_MESSAGES["quantity_not_whole_number"], pl.col("quantity")))
             .when(pl.col("_qty_f") == 0)
-            .then(_message(_("Quantity is zero")))
+            .then(_message(ROW_MESSAGES["quantity_zero"]))
             .when(pl.col("_qty_f").abs() > 1_000_000)
-            .then(_message(_("Quantity '{value}' is too large"), pl.col("quantity")))
+            .then(_message(ROW_MESSAGES["quantity_too_large"], pl.col("quantity")))
         ),
         "sale_date": (
             pl.when(pl.col("sale_date") == "")
-            .then(_message(_("Date of sale is missing")))
+            .then(_message(ROW_MESSAGES["date_sale_missing"]))
             .when(~pl.col("_date_shape"))
-            .then(_message(_("'{value}' is not a date"), pl.col("sale_date")))
+            .then(_message(ROW_MESSAGES["not_date"], pl.col("sale_date")))
             .when(pl.col("_date").is_null())
-            .then(_message(_("'{value}' is an impossible date"), pl.col("sale_date")))
+            .then(_message(ROW_MESSAGES["an_impossible_date"], pl.col("sale_date")))
             .when(pl.col("_date") > pl.lit(rules.today))
-            .then(_message(_("Date of sale {value} is in the future"), pl.col("sale_date")))
+            .then(_message(ROW_MESSAGES["date_sale_future"], pl.col("sale_date")))
             .when(pl.col("_date") < pl.lit(dt.date(2000, 1, 1)))
-            .then(_message(_("Date of sale {value} is too old"), pl.col("sale_date")))
+            .then(_message(ROW_MESSAGES["date_sale_too_old"], pl.col("sale_date")))
             .when(_outside_period(rules))
-            .then(_message(_("Date of sale {value} is outside the declared period"), pl.col("sale_date")))
+            .then(_message(ROW_MESSAGES["date_sale_outside_declared_period"], pl.col("sale_date")))
         ),
         "amount": (
             pl.when(pl.col("_amount_empty") & pl.col("_price_empty"))
-            .then(_message(_("Amount or unit price is missing")))
+            .then(_message(ROW_MESSAGES["amount_unit_price_missing"]))
             .when(~pl.col("_amount_empty") & (~pl.col("_amount_shape") | pl.col("_amount").is_null()))
-            .then(_message(_("Amount '{value}' is not a number"), pl.col("amount")))
+            .then(_message(ROW_MESSAGES["amount_not_number"], pl.col("amount")))
         ),
         "unit_price": (
             pl.when(~pl.col("_price_empty") & (~pl.col("_price_shape") | pl.col("_price").is_null()))
-            .then(_message(_("Unit price '{value}' is not a number"), pl.col("unit_price")))
+            .then(_message(ROW_MESSAGES["unit_price_not_number"], pl.col("unit_price")))
             .when(~pl.col("_price_empty") & (pl.col("_price") < 0))
-            .then(_message(_("Unit price '{value}' is negative"), pl.col("unit_price")))
+            .then(_message(ROW_MESSAGES["unit_price_negative"], pl.col("unit_price")))
         ),
         "currency": (
             pl.when(
                 (pl.col("_currency_in") != "") & ~pl.col("_currency_in").is_in(sorted(_currencies()))
-            ).then(_message(_("'{value}' is not a currency code"), pl.col("currency")))
+            ).then(_message(ROW_MESSAGES["not_currency_code"], pl.col("currency")))
         ),
         "channel": (
             pl.when(pl.col("_channel").is_null()).then(
-                _message(_("'{value}' is not a sales channel (in store or online)"), pl.col("channel"))
+                _message(ROW_MESSAGES["not_sales_channel_store_online"], pl.col("channel"))
             )
         ),
         "customer_type": (
             pl.when(pl.col("_customer_type").is_null()).then(
-                _message(_("'{value}' is not a customer type (B2B or B2C)"), pl.col("customer_type"))
+                _message(ROW_MESSAGES["not_customer_type"], pl.col("customer_type"))
             )
         ),
         "invoice_ref": (
             pl.when(pl.col("invoice_ref").str.len_chars() > MAX_LENGTHS["invoice_ref"]).then(
-                _message(_("Invoice number is longer than 60 characters"))
+                _message(ROW_MESSAGES["invoice_number_longer_60_characters"])
             )
         ),
         "customer_postcode_area": (
             pl.when(
                 pl.col("customer_postcode_area").str.len_chars() > MAX_LENGTHS["customer_postcode_area"]
-            ).then(_message(_("Postcode area is longer than 10 characters")))
+            ).then(_message(ROW_MESSAGES["postcode_area_longer_10_characters"]))
         ),
         "customer_segment": (
             pl.when(pl.col("customer_segment").str.len_chars() > MAX_LENGTHS["customer_segment"]).then(
-                _message(_("Customer segment is longer than 60 characters"))
+                _message(ROW_MESSAGES["customer_segment_longer_60_characters"])
             )
         ),
         "feedback": (
             pl.when(pl.col("feedback").str.len_chars() > MAX_LENGTHS["feedback"]).then(
-                _message(_("Customer feedback is longer than 2000 characters"))
+                _message(ROW_MESSAGES["customer_feedback_longer_2000_characters"])
             )
         ),
     }
