@@ -24,3 +24,8 @@ def test_every_printed_login_is_an_account_with_the_demo_password(brand, other_b
     assert User.objects.get(email="owner@martin.demo").preferred_language == "fr"
     table = logins_table(logins)
     assert all(login.email in table for login in logins) and DEMO_PASSWORD in table
+
+
+def test_no_demo_login_promises_settings_that_do_not_exist_yet():
+    # The brand's settings pages come with the self-service work; until then no login may promise them.
+    assert all("setting" not in login.sees.lower() for login in demo_logins())
