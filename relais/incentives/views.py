@@ -13,7 +13,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from relais.accounts.access import access_brand_staff, access_partner_user
@@ -199,8 +201,15 @@ def challenge_status(request: AuthedRequest, challenge_id: int) -> HttpResponse:
             result = services.challenge_close(challenge=challenge)
             messages.success(
                 request,
-                _("Challenge closed: %(n)s objective bonuses, %(points)s points.")
-                % {"n": result["bonuses"], "points": result["bonus_points"]},
+                ngettext(
+                    "Challenge closed: %(n)s objective bonus, %(points)s points.",
+                    "Challenge closed: %(n)s objective bonuses, %(points)s points.",
+                    result["bonuses"],
+                )
+                % {
+                    "n": result["bonuses"],
+                    "points": number_format(result["bonus_points"], force_grouping=True),
+                },
             )
         else:
             services.challenge_set_status(challenge=challenge, status=status)
@@ -289,7 +298,11 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
                     result = services.objectives_import_csv(
                         brand=brand, content=upload.read(), filename=upload.name or ""
                     )
-                    messages.success(request, _("%(n)s objectives imported.") % {"n": result["saved"]})
+                    messages.success(
+                        request,
+                        ngettext("%(n)s objective imported.", "%(n)s objectives imported.", result["saved"])
+                        % {"n": result["saved"]},
+                    )
                     for error in result["errors"][:20]:
                         messages.error(request, _("Row %(row)s: %(message)s") % error)
                     return redirect("incentives:objectives")
@@ -301,7 +314,11 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
                     )
                     messages.success(
                         request,
-                        _("%(n)s objectives proposed from last year's sales and the segment trend.")
+                        ngettext(
+                            "%(n)s objective proposed from last year's sales and the segment trend.",
+                            "%(n)s objectives proposed from last year's sales and the segment trend.",
+                            len(proposals),
+                        )
                         % {"n": len(proposals)},
                     )
         except ApplicationError as exc:
