@@ -114,3 +114,27 @@ def test_every_string_of_an_app_has_a_french_translation(app):
         for match in APP_TEMPLATE_STRING.findall(template.read_text())
     }
     assert not sorted(used - known), f"{app}: strings of its templates missing from {po}"
+
+
+def _app_templates() -> list[tuple[Path, Path]]:
+    """Every app template with its app's catalogue."""
+    return [
+        (template, app / "locale/fr/LC_MESSAGES/django.po")
+        for app in sorted(p.parent for p in ROOT.glob("relais/*/apps.py"))
+        for template in sorted((app / "templates").rglob("*.html"))
+        if (app / "locale/fr/LC_MESSAGES/django.po").exists()
+    ]
+
+
+def test_every_translate_tag_of_every_app_template_has_a_french_translation():
+    project = _catalogue(PROJECT_PO)
+    catalogues: dict[Path, dict[Any, Any]] = {}
+    missing = []
+    for template, po in _app_templates():
+        catalogue = catalogues.setdefault(po, _catalogue(po))
+        for match in TEMPLATE_STRING.findall(template.read_text()):
+            msgid = match[1].replace("%", "%%")  # as makemessages extracts a literal % of a template
+            if not (catalogue.get(msgid) or project.get(msgid)):
+                missing.append(f"{template.relative_to(ROOT)}: {match[1]}")
+
+    assert not missing, "add French (makemessages in the app, then msgstr):\n" + "\n".join(missing)
