@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import FloatField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -85,25 +87,37 @@ def partner_program_find(*, partner: PartnerCompany, at: dt.date | None = None) 
 
 
 def program_lines(*, program: Program, partner_ids: list[int], start: dt.date, end: dt.date) -> pl.DataFrame:
-    """Validated lines of ``partner_ids`` dated ``start``..``end`` as a frame (``rules.LINE_SCHEMA``)."""
-    rows = list(
+    """Validated lines of ``partner_ids`` dated ``start``..``end`` as a frame (``rules.LINE_SCHEMA``).
+
+    The ORM's query, run on the cursor: rows come as the driver gives them (no Decimal or date object made
+    per row on SQLite) and polars types the columns at once. Measured in one run at 120k lines on SQLite:
+    1.27 s against 1.78 s through ``values_list`` (the same frame), 2.8x a plain GROUP BY (docs/programs.md).
+    """
+    if not partner_ids:
+        return rules.empty_lines()
+    query = (
         DeclarationLine.objects.filter(
             brand_id=program.brand_id,
             partner_id__in=partner_ids,
             sale_date__range=(start, end),
             status=DeclarationLine.Status.ACCEPTED,
             declaration__status__in=REVIEWED,
-        ).values_list(
-            "partner_id", "product_id", "customer_ref", "invoice_ref", "sale_date", "quantity", "amount"
+        )
+        .annotate(amount_float=Cast("amount", FloatField()))
+        .values_list(
+            "partner_id", "product_id", "customer_ref", "invoice_ref", "sale_date", "quantity", "amount_float"
         )
     )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
         return rules.empty_lines()
-    return pl.DataFrame(
-        [(r[0], r[1], r[2], r[3], r[4], r[5], float(r[6])) for r in rows],
-        schema=rules.LINE_SCHEMA,
-        orient="row",
-    )
+    frame = pl.DataFrame(rows, schema=list(rules.LINE_SCHEMA), orient="row", infer_schema_length=None)
+    if frame.schema["sale_date"] == pl.String:  # SQLite gives ISO text
+        frame = frame.with_columns(pl.col("sale_date").str.to_date("%Y-%m-%d"))
+    return frame.cast(rules.LINE_SCHEMA)  # type: ignore[arg-type]
 
 
 @dataclass
