@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import login_client
+from relais.incentives.models import PointsEntry
 from relais.incentives.tests.factories import credit
 from relais.network.tests.factories import PartnerFactory
 
@@ -48,3 +49,19 @@ def test_the_points_explorer_has_a_partner_search_not_a_drop_down(brand_admin, b
     chosen = client.get(reverse("incentives:ledger"), {"partner": partner.pk})
     assert {e.partner_id for e in chosen.context["page"]} == {partner.pk}
     assert f'value="{partner.name} ({partner.code})"' in chosen.content.decode()
+
+
+def test_the_manual_adjustment_picks_its_partner_by_search_too(brand_admin, brand, partner):
+    for _ in range(30):
+        PartnerFactory(brand=brand)
+    client = login_client(brand_admin)
+    html = client.get(reverse("incentives:ledger")).content.decode()
+    adjust = html[
+        html.index('data-testid="adjust"') : html.index("</form>", html.index('data-testid="adjust"'))
+    ]
+    assert "<select" not in adjust.split('name="amount"')[0]  # no drop-down of every partner
+    client.post(
+        reverse("incentives:ledger"),
+        {"partner": partner.pk, "amount": "5", "reason": "geste", "idempotency_key": "k1", "q": "x"},
+    )
+    assert [e.amount for e in PointsEntry.objects.filter(partner=partner, kind="adjust")] == [5]
