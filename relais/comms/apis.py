@@ -21,7 +21,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from relais.accounts.models import User
 from relais.api.auth import api_key_auth, request_partner
 from relais.api.models import ApiKey
-from relais.api.schemas import ErrorOut
+from relais.api.schemas import ErrorOut, ValidationErrorOut
 from relais.comms import selectors, services
 from relais.comms.models import ContentItem, Delivery
 from relais.comms.rendering import Rendered, language_of, message_render
@@ -111,14 +111,20 @@ def _key_user(request: HttpRequest) -> User:
     return user
 
 
-@router.get("/me/inbox", response=list[InboxOut], summary="My inbox, newest first (the API key creator's)")
+@router.get(
+    "/me/inbox",
+    response={200: list[InboxOut], 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="My inbox, newest first (the API key creator's)",
+)
 @paginate(Pagination)
 def my_inbox(request: HttpRequest) -> QuerySet[Delivery]:
     return selectors.inbox_list(user=_key_user(request))
 
 
 @router.post(
-    "/me/inbox/{delivery_id}/read", response={200: InboxOut, 404: ErrorOut}, summary="Mark one message read"
+    "/me/inbox/{delivery_id}/read",
+    response={200: InboxOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Mark one message read",
 )
 def my_inbox_read(request: HttpRequest, delivery_id: Id) -> Delivery:
     delivery = selectors.delivery_get(user=_key_user(request), delivery_id=delivery_id)
@@ -133,7 +139,9 @@ def _preferences(user: User) -> list[PreferenceOut]:
 
 
 @router.get(
-    "/me/notification-preferences", response=list[PreferenceOut], summary="My notification preferences"
+    "/me/notification-preferences",
+    response={200: list[PreferenceOut], 401: ErrorOut, 404: ErrorOut},
+    summary="My notification preferences",
 )
 def my_preferences(request: HttpRequest) -> list[PreferenceOut]:
     return _preferences(_key_user(request))
@@ -141,7 +149,7 @@ def my_preferences(request: HttpRequest) -> list[PreferenceOut]:
 
 @router.put(
     "/me/notification-preferences",
-    response={200: list[PreferenceOut], 400: ErrorOut},
+    response={200: list[PreferenceOut], 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Set my choice for some kinds (the others keep theirs)",
 )
 def my_preferences_set(request: HttpRequest, payload: list[PreferenceIn]) -> list[PreferenceOut]:
@@ -151,7 +159,11 @@ def my_preferences_set(request: HttpRequest, payload: list[PreferenceIn]) -> lis
     return _preferences(user)
 
 
-@router.get("/me/library", response=list[ContentOut], summary="The sales aids my company can use")
+@router.get(
+    "/me/library",
+    response={200: list[ContentOut], 401: ErrorOut, 422: ValidationErrorOut},
+    summary="The sales aids my company can use",
+)
 @paginate(Pagination)
 def my_library(request: HttpRequest, q: str = "", kind: str = "") -> QuerySet[ContentItem]:
     partner = request_partner(request)
