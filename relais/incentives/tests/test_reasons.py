@@ -6,6 +6,7 @@ import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.utils import translation
 
 from relais.incentives.models import PointsEntry, RuleKind
@@ -120,3 +121,25 @@ def test_the_migration_codes_the_known_english_wordings(stored, code, params):
 def test_the_migration_leaves_other_texts_as_they_were():
     assert migration.coded("Bonus de bienvenue sur Relais") is None
     assert migration.coded("Something on line 4") is None
+
+
+def test_the_migration_codes_stored_entries_and_leaves_the_others(partner):
+    known = credit(partner, 5)
+    other = credit(partner, 7)
+    PointsEntry.objects.filter(pk=known.pk).update(
+        reason="Points per unit sold on line 58446 (× 1.5)", reason_code="", reason_params={}
+    )
+    PointsEntry.objects.filter(pk=other.pk).update(
+        reason="Bonus de bienvenue sur Relais", reason_code="", reason_params={}
+    )
+
+    migration.code_known_reasons(apps, None)
+
+    known.refresh_from_db()
+    other.refresh_from_db()
+    assert (known.reason_code, known.reason_params) == (
+        "line_rule",
+        {"rule_kind": "per_unit", "line": 58446, "factor": "1.5"},
+    )
+    assert read(known, "fr") == "Points par unité vendue sur la ligne 58\xa0446 (× 1,5)"
+    assert (other.reason_code, read(other, "en")) == ("", "Bonus de bienvenue sur Relais")
