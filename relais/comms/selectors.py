@@ -21,6 +21,7 @@ from relais.comms.models import (
 )
 from relais.core.models import Brand
 from relais.network.models import PartnerCompany, SegmentMembership
+from relais.sellout.models import Declaration
 
 # --- recipients -------------------------------------------------------------------------------------------
 
@@ -227,3 +228,44 @@ def content_counts_by_partner(*, item: ContentItem) -> list[Any]:
         )
         .order_by("-downloads", "partner__name")
     )
+
+
+def reminder_outcomes(*, brand: Brand, limit: int = 6) -> list[dict[str, Any]]:
+    """Per declaration reminder or last call sent: the partners reminded, and how many of them then
+    declared that month by its deadline (a first look at the reminders' effect on coverage)."""
+    rows = []
+    messages = Message.objects.filter(
+        brand=brand, code__in=["declaration_reminder", "declaration_last_call"], sent_at__isnull=False
+    ).order_by("-created_at")[:limit]
+    for message in messages:
+        start = dt.date.fromisoformat(message.params["period_month"])
+        deadline = dt.date.fromisoformat(message.params["deadline_on"])
+        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        partner_ids = set(message.deliveries.values_list("partner_id", flat=True)) - {None}
+        cutoff = dt.datetime.combine(
+            deadline + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+        )
+        declared = (
+            Declaration.objects.filter(
+                brand=brand,
+                partner_id__in=partner_ids,
+                period_start__lte=end,
+                period_end__gte=start,
+                submitted_at__gte=message.created_at,
+                submitted_at__lt=cutoff,
+            )
+            .exclude(status=Declaration.Status.DRAFT)
+            .values("partner_id")
+            .distinct()
+            .count()
+        )
+        rows.append(
+            {
+                "message": message,
+                "month": start,
+                "deadline": deadline,
+                "reminded": len(partner_ids),
+                "declared": declared,
+            }
+        )
+    return rows

@@ -24,9 +24,11 @@ from relais.core.errors import ApplicationError
 @login_required
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     brand = access_brand_staff(request.user)
-    return render(
-        request, "comms/campaign_list.html", {"campaigns": selectors.campaign_list(brand=brand)[:100]}
-    )
+    context = {
+        "campaigns": selectors.campaign_list(brand=brand)[:100],
+        "reminders": selectors.reminder_outcomes(brand=brand),
+    }
+    return render(request, "comms/campaign_list.html", context)
 
 
 def _campaign_initial(message: Message) -> dict[str, Any]:
