@@ -41,6 +41,7 @@ def test_an_import_run_in_french_stores_its_errors_in_english_and_a_french_page_
         assert row_message_display(stored["sale_date"]) in page
         assert str(field_label("sale_date")) in page
     assert "has a wrong check digit" not in page and "<code>sale_date</code>" not in page
+    assert "ligne acceptée" in page and "ligne refusée" in page  # one of each: the singular
 
 
 def test_a_message_is_worded_again_in_the_active_language_with_its_value():
