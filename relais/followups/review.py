@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from relais.followups import comms
 from relais.followups.declarations import declaration_counted
 from relais.incentives.stakes import lines_points_at_stake, partners_pending_points
 from relais.sellout import review
@@ -53,6 +54,7 @@ def lines_review(
     for declaration in outcome.declarations:
         if declaration.status != Declaration.Status.DRAFT:
             declaration_counted(declaration=declaration)
+    comms.lines_reviewed(outcome=outcome, approve=approve, reason_code=reason_code)
     return outcome
 
 

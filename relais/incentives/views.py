@@ -22,6 +22,7 @@ from relais.accounts.access import access_brand_staff, access_partner_user
 from relais.accounts.models import Role
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
+from relais.followups import rewards as followups_rewards
 from relais.incentives import selectors, services
 from relais.incentives.forms import (
     AdjustForm,
@@ -212,7 +213,7 @@ def challenge_status(request: AuthedRequest, challenge_id: int) -> HttpResponse:
                 },
             )
         else:
-            services.challenge_set_status(challenge=challenge, status=status)
+            followups_rewards.challenge_status_set(challenge=challenge, status=status)
             messages.success(request, _("Status changed."))
     except (ApplicationError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", str(exc)))
@@ -405,9 +406,9 @@ def order_action(request: AuthedRequest, order_id: int, action: str) -> HttpResp
     order = selectors.order_get(brand=brand, order_id=order_id)
     try:
         if action == "approve":
-            services.order_approve(order=order, user=request.user)
+            followups_rewards.order_approve(order=order, user=request.user)
         elif action == "ship":
-            services.order_ship(order=order, user=request.user)
+            followups_rewards.order_ship(order=order, user=request.user)
         elif action == "cancel":
             services.order_cancel(order=order, user=request.user, reason=request.POST.get("reason", ""))
         else:

@@ -21,6 +21,7 @@ from relais.accounts.access import access_brand_staff, access_partner_user
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 from relais.followups.declarations import (
+    declaration_lines_add,
     declaration_submit,
     edifact_declaration_import,
     sellout_import_confirm,
@@ -71,7 +72,6 @@ from relais.sellout.services import (
     declaration_create,
     declaration_discard,
     declaration_line_remove,
-    declaration_lines_add,
     sellout_import_create,
     sellout_import_propose_mapping,
 )
@@ -402,7 +402,7 @@ def _brand_filtered(
 @login_required
 def brand_declaration_list(request: AuthedRequest) -> HttpResponse:
     form, declarations, _lines = _brand_filtered(request)
-    page = Paginator(declarations.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(declarations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
