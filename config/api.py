@@ -11,8 +11,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from relais.api.idempotency import IdempotencyConflict
-from relais.core.errors import ApplicationError
 from relais.comms.apis import router as comms_router
+from relais.core.errors import ApplicationError
 from relais.incentives.apis import router as incentives_router
 from relais.programs.apis import router as programs_router
 from relais.sellout.apis import router as sellout_router

@@ -14,7 +14,11 @@ def test_an_order_approved_then_shipped_tells_who_placed_it(partner, brand_admin
     partner_user(partner, email="colleague@martin.test")
     credit(partner, 300)
     order = services.reward_redeem(
-        partner=partner, reward=RewardFactory(brand=partner.brand), quantity=1, user=buyer, idempotency_key="o"
+        partner=partner,
+        reward=RewardFactory(brand=partner.brand),
+        quantity=1,
+        user=buyer,
+        idempotency_key="o",
     )
 
     rewards.order_approve(order=order, user=brand_admin)
