@@ -10,8 +10,7 @@ For each size: N lines are generated and bulk-loaded as in bench/dashboard.py, t
     csv         ``lines_csv_stream`` (chunks from the database → polars frames → ``write_csv``) into a file
     polars csv  polars ``write_csv`` of the same rows already in one frame in memory (the bare writer)
     xlsx        ``lines_xlsx_stream`` into a file
-    bare xlsx   xlsxwriter ``constant_memory`` writing the same rows from memory, when xlsxwriter is installed;
-                openpyxl's write-only mode (the previous export) otherwise, named as such
+    bare xlsx   xlsxwriter ``constant_memory`` writing the same rows from memory
 Memory: tracemalloc's peak of each export, in a second pass (tracemalloc slows Python; times are from the first).
 Targets: csv ≤ 1.5 × polars csv, xlsx ≤ 2 × bare xlsx, peak memory flat between sizes. Prints the ratios.
 """
@@ -25,6 +24,8 @@ import tracemalloc
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+import xlsxwriter
 
 from bench.dashboard import _generate, _load, _network, _setup_django
 
@@ -50,27 +51,8 @@ def _drain(chunks: Iterable[bytes], path: Path) -> None:
             out.write(chunk)
 
 
-OPENPYXL_SAMPLE = int(os.environ.get("BENCH_EXPORT_OPENPYXL_SAMPLE", "100000"))
-
-
 def _bare_xlsx(rows: list[tuple], header: list[str], path: Path) -> tuple[str, float]:
-    """The bare writer's name and its seconds for all ``rows`` (openpyxl: timed on a sample, per row)."""
-    try:
-        import xlsxwriter  # type: ignore[import-not-found]
-    except ImportError:
-        from openpyxl import Workbook
-
-        sample = rows[:OPENPYXL_SAMPLE]
-        start = time.perf_counter()
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("lines")
-        sheet.append(header)
-        for row in sample:
-            sheet.append([float(v) if v.__class__.__name__ == "Decimal" else v for v in row])
-        workbook.save(path)
-        seconds = (time.perf_counter() - start) * len(rows) / max(len(sample), 1)
-        extrapolated = f" extrapolated from a {len(sample):,}-row sample" if len(rows) > len(sample) else ""
-        return f"openpyxl write-only (xlsxwriter not installed){extrapolated}", seconds
+    """The bare writer's name and its seconds for all ``rows``: xlsxwriter in constant-memory mode."""
     start = time.perf_counter()
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = workbook.add_worksheet("lines")
