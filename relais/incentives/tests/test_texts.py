@@ -106,3 +106,19 @@ def test_the_api_answers_in_the_readers_language(partner, brand):
 
 def login_free_get(url: str, token: str, language: str):
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE=language).get(url)
+
+
+def test_a_partner_reading_english_sees_the_english_reward(partner_admin, brand):
+    RewardFactory(
+        brand=brand,
+        name="Sac à outils",
+        description="Un sac solide.",
+        texts={"en": {"name": "Tool bag", "description": "A sturdy bag."}},
+    )
+    client = login_client(partner_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(reverse("incentives:my_rewards")).content.decode()
+
+    assert "Tool bag" in page and "A sturdy bag." in page
+    assert "Sac à outils" not in page
