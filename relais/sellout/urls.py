@@ -48,6 +48,11 @@ urlpatterns = [
         name="brand_declaration_detail",
     ),
     path("brand/declarations/lines/<int:line_id>/review/", views.brand_line_review, name="brand_line_review"),
+    path(
+        "brand/imports/<int:import_id>/rejected.csv",
+        views_imports.brand_import_rejected_csv,
+        name="brand_import_rejected_csv",
+    ),
     path("brand/review/", views.brand_review_queue, name="brand_review_queue"),
     path("brand/review/decide/", views.brand_review_bulk, name="brand_review_bulk"),
     path("brand/declarations/export.<str:fmt>", views.brand_lines_export, name="brand_lines_export"),

@@ -60,6 +60,7 @@ from relais.sellout.selectors import (
     brand_declaration_get,
     brand_declarations_filtered,
     brand_line_get,
+    declaration_imports_with_rejections,
     declaration_line_latest_find,
     declaration_lines,
     partner_declaration_get,
@@ -433,6 +434,7 @@ def brand_declaration_detail(request: AuthedRequest, declaration_id: int) -> Htt
             "only_flagged": only_flagged,
             "decisions": declaration_review_decisions(declaration=declaration)[:200],
             "reasons": ReviewReason.choices,
+            "rejected_imports": declaration_imports_with_rejections(declaration=declaration),
         },
     )
 

@@ -11,12 +11,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from relais.accounts.access import access_partner_user
+from relais.accounts.access import access_brand_staff, access_partner_user
 from relais.accounts.types import AuthedRequest
 from relais.core.models import Job
 from relais.sellout import export
 from relais.sellout.models import ImportRowError, SelloutImport
-from relais.sellout.selectors import import_row_errors, partner_import_get, partner_products_search
+from relais.sellout.selectors import (
+    brand_import_get,
+    import_row_errors,
+    partner_import_get,
+    partner_products_search,
+)
 
 
 def partner_import(request: AuthedRequest, import_id: int) -> SelloutImport:
@@ -67,9 +72,7 @@ def import_result(request: AuthedRequest, import_id: int) -> HttpResponse:
     return render(request, "sellout/partials/import_result.html", _import_result_context(sellout_import))
 
 
-@login_required
-def import_rejected_csv(request: AuthedRequest, import_id: int) -> HttpResponse:
-    sellout_import = partner_import(request, import_id)
+def _rejected_csv_response(sellout_import: SelloutImport) -> HttpResponse:
     response = HttpResponse(
         export.rejected_rows_csv(sellout_import=sellout_import), content_type="text/csv; charset=utf-8"
     )
@@ -77,3 +80,16 @@ def import_rejected_csv(request: AuthedRequest, import_id: int) -> HttpResponse:
     safe = "".join(c for c in base if c.isalnum() or c in "-_")[:60] or "import"
     response["Content-Disposition"] = f'attachment; filename="{safe}-rejected.csv"'
     return response
+
+
+@login_required
+def import_rejected_csv(request: AuthedRequest, import_id: int) -> HttpResponse:
+    """The partner's rows refused at one of its imports, with the error on each, as CSV."""
+    return _rejected_csv_response(partner_import(request, import_id))
+
+
+@login_required
+def brand_import_rejected_csv(request: AuthedRequest, import_id: int) -> HttpResponse:
+    """The brand reads the rows any of its partners had refused at an import (404 for another brand's)."""
+    brand = access_brand_staff(request.user)
+    return _rejected_csv_response(brand_import_get(brand=brand, import_id=import_id))

@@ -107,6 +107,7 @@ NOT_PAGES = {
     "sellout:declaration_discard": "POST only",
     "sellout:import_retry": "POST only",
     "sellout:import_rejected_csv": "a CSV file (exports are tested by their app)",
+    "sellout:brand_import_rejected_csv": "a CSV file (exports are tested by their app)",
     "sellout:brand_line_review": "POST only",
     "sellout:brand_lines_export": "a CSV or workbook file (exports are tested by their app)",
     "incentives:rule_add": "POST only",

@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import login_client
+from relais.accounts.models import Role
+from relais.accounts.tests.factories import UserFactory
 from relais.core.models import Job
 from relais.sellout.models import Declaration, DeclarationLine, SelloutImport, Source
 from relais.sellout.tests.test_edifact import slsrpt
@@ -30,7 +32,7 @@ def upload(client, content: bytes, name: str = "ventes-octobre.csv"):
 
 
 def test_upload_proposes_a_mapping_then_imports_and_shows_the_outcome(
-    partner_seller, partner, drill, saw, django_capture_on_commit_callbacks
+    partner_seller, partner, drill, saw, django_capture_on_commit_callbacks, brand_admin, other_brand
 ):
     client = login_client(partner_seller)
 
@@ -77,6 +79,17 @@ def test_upload_proposes_a_mapping_then_imports_and_shows_the_outcome(
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert len(rows) == 3  # header + the two rejected rows, with the reason
     assert "F-1003" in text and "F-1004" in text and "F-1001" not in text
+
+    # the brand reaches the same refused rows from the declaration, another brand does not
+    brand_client = login_client(brand_admin)
+    detail = brand_client.get(reverse("sellout:brand_declaration_detail", args=[declaration.pk]))
+    brand_csv = reverse("sellout:brand_import_rejected_csv", args=[sellout_import.pk])
+    assert 'data-testid="rejected-imports"' in detail.content.decode()
+    assert brand_csv in detail.content.decode()
+    assert brand_client.get(brand_csv).content == download.content
+    stranger = UserFactory(email="admin@globex.test", role=Role.BRAND_ADMIN, brand=other_brand)
+    assert login_client(stranger).get(brand_csv).status_code == 404
+    assert client.get(brand_csv).status_code == 403
 
 
 def test_mapping_without_a_required_field_is_refused(partner_seller, drill, saw):
