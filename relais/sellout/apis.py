@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -25,6 +26,7 @@ from relais.followups.declarations import declaration_declare, edifact_declarati
 from relais.sellout.edifact import EdifactOutcome
 from relais.sellout.ingest.fields import MAX_LENGTHS
 from relais.sellout.models import Declaration, Source
+from relais.sellout.periods import period_refusal
 from relais.sellout.selectors import partner_declaration_get, partner_declarations, partner_site_find
 from relais.sellout.services import IngestResult
 
@@ -228,6 +230,9 @@ def declaration_post(request: HttpRequest, payload: DeclarationIn) -> Status[Any
     partner = request_partner(request)
 
     def run() -> tuple[int, dict[str, Any]]:
+        refusal = period_refusal(payload.period_start, payload.period_end, today=timezone.localdate())
+        if refusal:
+            raise ApplicationError(refusal)
         site = None
         if payload.site is not None:
             site = partner_site_find(partner=partner, site_id=payload.site)

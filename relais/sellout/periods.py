@@ -9,6 +9,8 @@ import calendar
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # A declaration covers at most this many calendar months (settings.RELAIS_DECLARATION_MAX_MONTHS).
 DEFAULT_MAX_MONTHS = 3
@@ -50,3 +52,21 @@ def period_due(today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
     """The month whose sales are due now, and its deadline: the previous month, due ``due_days()`` after it."""
     end = today.replace(day=1) - dt.timedelta(days=1)
     return end.replace(day=1), end, end + dt.timedelta(days=due_days())
+
+
+def period_refusal(start: dt.date, end: dt.date, *, today: dt.date) -> str | None:
+    """Why a period cannot be declared (the doors without a form: the API), in the reader's language, or
+    None: the same rules as the web form's (not past the current month, at most ``max_months()``)."""
+    latest = latest_declarable_day(today)
+    if end > latest or start > latest:
+        return _("period_end: sales cannot be declared after %(date)s (the end of the current month).") % {
+            "date": latest.isoformat()
+        }
+    limit = max_months()
+    if months_spanned(start, end) > limit:
+        return ngettext(
+            "period_end: a declaration covers at most %(count)d month.",
+            "period_end: a declaration covers at most %(count)d months.",
+            limit,
+        ) % {"count": limit}
+    return None

@@ -73,6 +73,15 @@ def test_post_declaration_period_in_reverse_is_refused(api, product):
     assert response.status_code == 422
 
 
+def test_post_declaration_for_a_future_year_or_ten_years_is_refused(api, product):
+    future = post(api, declaration_body(product, period_start="2030-01-01", period_end="2030-01-31"))
+    decade = post(api, declaration_body(product, period_start="2016-01-01", period_end="2026-10-31"))
+
+    assert future.status_code == 400 and "period_end" in future.json()["detail"]
+    assert decade.status_code == 400 and "at most 3 months" in decade.json()["detail"]
+    assert not Declaration.objects.exists()
+
+
 def test_get_declarations_lists_own_only_paginated(api, partner, other_partner, product, api_key_text):
     for month in ("2026-08", "2026-09", "2026-10"):
         body = declaration_body(product, period_start=f"{month}-01", period_end=f"{month}-28", lines=[])
