@@ -15,6 +15,7 @@ from django.test import Client
 from relais import demo
 from relais.accounts.models import Role, User
 from relais.catalog.models import Product
+from relais.comms import demo as comms_demo
 from relais.core.models import Brand
 from relais.core.validators import normalise_gtin, validate_gln, validate_siret, validate_vat
 from relais.incentives import demo as incentives_demo
@@ -27,6 +28,7 @@ DOMAIN_DEMOS = {
     "relais.sellout.demo": sellout_demo,
     "relais.incentives.demo": incentives_demo,
     "relais.insights.demo": insights_demo,
+    "relais.comms.demo": comms_demo,
     "relais.programs.demo": programs_demo,
 }
 
@@ -156,11 +158,12 @@ def test_other_domains_demo_loaders_are_called_in_order(monkeypatch):
         "relais.sellout.demo",
         "relais.incentives.demo",
         "relais.insights.demo",
+        "relais.comms.demo",
         "relais.programs.demo",
     ]
     assert {c[1] for c in calls} == {"lumen"}
     assert result.extensions == [c[0] for c in calls]
-    assert len({c[2] for c in calls}) == 4  # each domain draws from its own seeded generator
+    assert len({c[2] for c in calls}) == len(DOMAIN_DEMOS)  # each domain draws from its own seeded generator
 
 
 @pytest.mark.django_db
