@@ -32,6 +32,9 @@ REASONS: dict[str, Promise] = {
     "objective_bonus": gettext_lazy("Objective %(metric)s reached at %(pct)s%% (tier %(tier)s%%)"),
     "expired": gettext_lazy("Points expired on %(date)s"),
     "line_rejected": gettext_lazy("Line rejected by the brand"),
+    "redeemed": gettext_lazy("%(quantity)s × %(reward)s"),
+    "order_cancelled": gettext_lazy("Order cancelled"),
+    "order_cancelled_note": gettext_lazy("Order cancelled: %(note)s"),
 }
 
 QUALITY_CRITERIA: dict[str, Promise] = {

@@ -17,6 +17,7 @@ from relais.core.errors import ApplicationError
 from relais.core.models import Brand
 from relais.incentives import locks
 from relais.incentives.models import PointsEntry, RedemptionOrder, Reward
+from relais.incentives.reasons import Reason, reason_fields
 from relais.incentives.rules import points_account_user_id, reward_is_eligible, segments_check
 from relais.incentives.selectors import points_entry_find, points_spendable
 from relais.incentives.services.ledger import points_debit_locked
@@ -196,7 +197,7 @@ def _reward_redeem(
         account,
         amount=total,
         kind=Kind.REDEEM,
-        reason=_("%(quantity)s × %(reward)s") % {"quantity": quantity, "reward": reward.name},
+        reason=Reason("redeemed", {"quantity": quantity, "reward": reward.name}),
         idempotency_key=f"redeem:{order.pk}",
         user=user,
         order=order,
@@ -267,9 +268,11 @@ def order_cancel(*, order: RedemptionOrder, user: User, reason: str = "") -> Red
             amount=order.points_total,
             remaining=order.points_total,
             kind=Kind.REFUND,
-            reason=(
-                _("Order cancelled: %(reason)s") % {"reason": reason} if reason else _("Order cancelled")
-            )[:300],
+            **reason_fields(
+                Reason("order_cancelled_note", {"note": reason[:200]})
+                if reason
+                else Reason("order_cancelled")
+            ),
             idempotency_key=key,
             expires_at=expires_at,
             created_by=user,

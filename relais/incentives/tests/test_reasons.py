@@ -9,11 +9,12 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
+from relais.incentives import services
 from relais.incentives.models import PointsEntry, RuleKind
 from relais.incentives.reasons import Reason, reason_fields, reason_text
 from relais.incentives.services import challenge_rule_add, challenge_score_declaration, points_reverse
 from relais.incentives.templatetags.incentives_text import entry_reason
-from relais.incentives.tests.factories import credit, declaration_with_lines, running_challenge
+from relais.incentives.tests.factories import RewardFactory, credit, declaration_with_lines, running_challenge
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +144,22 @@ def test_the_migration_codes_stored_entries_and_leaves_the_others(partner):
     )
     assert read(known, "fr") == "Points par unité vendue sur la ligne 58\xa0446 (× 1,5)"
     assert (other.reason_code, read(other, "en")) == ("", "Bonus de bienvenue sur Relais")
+
+
+def test_an_order_and_its_cancellation_are_read_in_the_readers_language(partner, brand_admin):
+    credit(partner, 500)
+    order = services.reward_redeem(
+        partner=partner,
+        reward=RewardFactory(brand=partner.brand, name="Sac"),
+        quantity=2,
+        user=None,
+        idempotency_key="o-fr",
+    )
+    services.order_cancel(order=order, user=brand_admin, reason="rupture")
+    redeem = PointsEntry.objects.get(kind="redeem")
+    refund = PointsEntry.objects.get(kind="refund")
+
+    assert (redeem.reason_code, refund.reason_code) == ("redeemed", "order_cancelled_note")
+    assert read(redeem, "fr") == "2 × Sac"
+    assert read(refund, "fr") == "Commande annulée : rupture"
+    assert read(refund, "en") == "Order cancelled: rupture"
