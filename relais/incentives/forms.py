@@ -13,6 +13,7 @@ from relais.core.models import Brand
 from relais.incentives.models import Challenge, Objective, PointsEntry, RuleKind
 from relais.incentives.texts import form_field_name
 from relais.network.models import PartnerCompany, Segment
+from relais.network.widgets import PartnerPicker
 from relais.sellout.models import SaleChannel
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -166,7 +167,9 @@ class AdjustForm(forms.Form):
 
 
 class ObjectiveForm(forms.Form):
-    partner = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerCompany.objects.none())
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=PartnerCompany.objects.none(), widget=PartnerPicker()
+    )
     period_start = forms.DateField(label=_("Period start"), widget=DATE)
     period_end = forms.DateField(label=_("Period end"), widget=DATE)
     metric = forms.ChoiceField(label=_("Metric"), choices=Objective.Metric.choices)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from relais.network.models import PartnerCompany, Site
+from relais.network.widgets import PartnerPicker
 from relais.sellout.ingest.fields import FIELD_NAMES, MAX_LENGTHS
 from relais.sellout.models import Declaration, SaleChannel, Source
 from relais.sellout.periods import latest_declarable_day, max_months, months_spanned
@@ -292,7 +293,7 @@ class BrandDeclarationFilterForm(forms.Form):
         label=_("Partner"),
         queryset=PartnerCompany.objects.none(),
         required=False,
-        empty_label=_("All partners"),
+        widget=PartnerPicker(),
     )
     period_from = forms.DateField(label=_("Period from"), required=False, widget=DateInput())
     period_to = forms.DateField(label=_("Period to"), required=False, widget=DateInput())

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from relais.network.models import PartnerCompany
+from relais.network.widgets import PartnerPicker
 from relais.sellout.models import ReviewReason
 from relais.sellout.review import MAX_LINES_PER_REVIEW, NOTE_MAX_LENGTH
 from relais.sellout.review_queue import ReviewQueueFilter, flag_reason_choices
@@ -24,7 +25,7 @@ class ReviewQueueFilterForm(forms.Form):
         label=_("Partner"),
         queryset=PartnerCompany.objects.none(),
         required=False,
-        empty_label=_("All partners"),
+        widget=PartnerPicker(),
     )
     period_from = forms.DateField(label=_("Sold from"), required=False, widget=_DateInput())
     period_to = forms.DateField(label=_("Sold until"), required=False, widget=_DateInput())
