@@ -24,6 +24,9 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from relais.incentives.models import Objective, RuleKind
 
+# Numbers that name a thing (a line's id) are written as they are, never with thousands separators.
+IDENTIFIERS = frozenset({"line"})
+
 TEXT = ""  # no code: the stored text, as a person wrote it (or as it was before codes)
 
 REASONS: dict[str, Promise] = {
@@ -90,7 +93,9 @@ def _choice(choices: Any, value: Any) -> str:
 def _worded(params: dict[str, Any]) -> dict[str, str]:
     """Each parameter as the reader reads it."""
     worded = {
-        key: _number(value) for key, value in params.items() if isinstance(value, int | float | Decimal)
+        key: str(value) if key in IDENTIFIERS else _number(value)
+        for key, value in params.items()
+        if isinstance(value, int | float | Decimal)
     }
     if "rule_kind" in params:
         worded["rule"] = _choice(RuleKind, params["rule_kind"])

@@ -53,12 +53,15 @@ def test_a_scored_line_is_stored_as_a_code_and_read_in_french_and_english(partne
 
 
 def test_numbers_take_the_readers_separators_and_dates_its_format():
-    params = {"rule_kind": "per_amount", "line": 58446}
-    assert reason_text("line_rule", params, "") == "Points per 100 of sales amount on line 58,446"
+    params = {"rule_kind": "per_amount", "line": 58446, "cut": 1200, "asked": 1500}
+    assert reason_text("line_rule", params, "") == (
+        "Points per 100 of sales amount on line 58446"
+        " — cut by the challenge budget: 1,200 of 1,500 points not posted"
+    )
     with translation.override("fr"):
-        assert (
-            reason_text("line_rule", params, "")
-            == "Points par tranche de 100 de chiffre d’affaires sur la ligne 58\xa0446"
+        assert reason_text("line_rule", params, "") == (
+            "Points par tranche de 100 de chiffre d’affaires sur la ligne 58446"
+            " — plafonné par le budget du challenge : 1\xa0200 sur 1\xa0500 points non versés"
         )
         assert reason_text("expired", {"date": "2026-10-31"}, "") == "Points expirés le 31/10/2026"
 
@@ -142,7 +145,7 @@ def test_the_migration_codes_stored_entries_and_leaves_the_others(partner):
         "line_rule",
         {"rule_kind": "per_unit", "line": 58446, "factor": "1.5"},
     )
-    assert read(known, "fr") == "Points par unité vendue sur la ligne 58\xa0446 (× 1,5)"
+    assert read(known, "fr") == "Points par unité vendue sur la ligne 58446 (× 1,5)"
     assert (other.reason_code, read(other, "en")) == ("", "Bonus de bienvenue sur Relais")
 
 
