@@ -99,9 +99,10 @@ def test_a_partner_month_runs_through_gunicorn_and_the_celery_worker(stack: Stac
         amount_before + 3 * 49.90 + 69.90
     )
 
-    # The partner orders the 100-point reward with what it earned.
-    rewards = partner.get("/portal/rewards/")
-    ordered = partner.submit(rewards, action=f"/portal/rewards/{seed['reward_id']}/redeem/", quantity="1")
+    # The partner orders the 100-point reward with what it earned: the confirmation page, then the order.
+    confirm = partner.get(f"/portal/rewards/{seed['reward_id']}/confirm/?quantity=1")
+    assert confirm.status_code == 200
+    ordered = partner.submit(confirm, action=f"/portal/rewards/{seed['reward_id']}/redeem/")
     assert ordered.status_code == 200
     orders = stack.sql(
         "SELECT o.status, o.points_total FROM incentives_redemptionorder o "
