@@ -1,0 +1,1 @@
+"""Co-op advertising / market development funds: budgets, allocations, requests, claims and an append-only fund ledger."""

@@ -1,0 +1,1 @@
+"""Point-of-sale material partners order, and store execution checks (checklist and photos) the brand reviews."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MerchandisingConfig(AppConfig):
+    name = "relais.merchandising"
+    label = "merchandising"

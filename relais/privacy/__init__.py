@@ -1,0 +1,1 @@
+"""Personal data: per-user export and erasure, retention of free text."""

@@ -1,0 +1,1 @@
+"""Product training: modules with a short quiz, assignments, completions per seller, certifications with expiry."""

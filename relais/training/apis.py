@@ -1,0 +1,9 @@
+"""The training API (key auth)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from relais.api.auth import api_key_auth
+
+router = Router(tags=["training"], auth=api_key_auth)

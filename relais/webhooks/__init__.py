@@ -1,0 +1,1 @@
+"""A brand's webhook endpoints and their signed deliveries, retried with backoff."""
