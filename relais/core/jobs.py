@@ -28,11 +28,11 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import close_old_connections, connections, transaction
+from django.db import OperationalError, close_old_connections, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from relais.core.models import Brand, Job
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 JobHandler = Callable[[Job], dict[str, Any] | None]
 _HANDLERS: dict[str, JobHandler] = {}
@@ -117,7 +118,35 @@ def job_progress(job: Job, *, done: int, total: int | None = None, message: str 
     aside = db.in_atomic_block and db.vendor == "postgresql" and _last_aside.get(job.pk, 0.0) is not None
     if aside and _progress_write_aside(job, fields, final=total is not None and done >= total):
         return
-    Job.objects.filter(pk=job.pk).update(**fields)
+    _job_update(job.pk, **fields)
+
+
+# SQLite answers "database (table) is locked" at once when another connection of the same process holds the
+# table (shared-cache databases, as the test suite's in-memory one) or after its busy timeout: the job row's
+# own bookkeeping is retried for a few seconds rather than leaving the job queued or running for ever.
+LOCKED_RETRY_SECONDS = 10.0
+
+
+def _retry_while_locked(work: Callable[[], T]) -> T:
+    """Run ``work``, again while SQLite reports a lock (the worker thread beside a polling page or command).
+    Never inside a transaction: retrying one statement of it would not retry what came before."""
+    deadline = time.monotonic() + LOCKED_RETRY_SECONDS
+    pause = 0.01
+    while True:
+        try:
+            return work()
+        except OperationalError as exc:
+            db = connections[Job.objects.db]
+            locked = "locked" in str(exc) and db.vendor == "sqlite" and not db.in_atomic_block
+            if not locked or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+
+def _job_update(job_id: int, **fields: Any) -> None:
+    """``UPDATE`` the job row, retried while SQLite reports a lock."""
+    _retry_while_locked(lambda: Job.objects.filter(pk=job_id).update(**fields))
 
 
 PROGRESS_EVERY = 0.25
@@ -179,11 +208,11 @@ def _progress_write_aside(job: Job, fields: dict[str, Any], *, final: bool) -> b
 
 def job_run(job_id: int) -> Job:
     """Run one job now, in this thread. Failures are recorded on the job, never raised."""
-    job = Job.objects.get(pk=job_id)
+    job = _retry_while_locked(lambda: Job.objects.get(pk=job_id))
     if job.is_finished:
         return job
     runner = f"{settings.RELAIS_TASK_BACKEND}:{RUNNER_PREFIX}"
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now(), runner=runner)
+    _job_update(job.pk, status=Job.Status.RUNNING, started_at=timezone.now(), runner=runner)
     job.status, job.runner = Job.Status.RUNNING, runner
     _live[job.pk] = (0, 0, "")  # running here: see job_live
     try:
@@ -191,7 +220,8 @@ def job_run(job_id: int) -> Job:
     except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
-        Job.objects.filter(pk=job.pk).update(
+        _job_update(
+            job.pk,
             **_progress_fields(job),
             status=Job.Status.FAILED,
             error=f"{message}\n\n{traceback.format_exc()}"[:20000],
@@ -199,8 +229,12 @@ def job_run(job_id: int) -> Job:
             finished_at=timezone.now(),
         )
     else:
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.SUCCEEDED, result=result, finished_at=timezone.now(), **_progress_fields(job)
+        _job_update(
+            job.pk,
+            status=Job.Status.SUCCEEDED,
+            result=result,
+            finished_at=timezone.now(),
+            **_progress_fields(job),
         )
     finally:
         _last_aside.pop(job.pk, None)

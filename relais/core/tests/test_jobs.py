@@ -1,9 +1,10 @@
 """The job runner: handlers run after commit, record progress, success and failure, on every backend."""
 
 import threading
+import time
 
 import pytest
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import override_settings
 
 from relais.core.errors import ApplicationError
@@ -325,3 +326,31 @@ def test_the_periodic_tasks_enqueue_one_job_per_active_brand(
         ("incentives_expire", brand.pk, Job.Status.SUCCEEDED),
         ("network_refresh", brand.pk, Job.Status.SUCCEEDED),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_runs_to_the_end_while_another_connection_holds_the_job_table_for_a_moment(brand):
+    """The worker thread beside a command or page that writes the job table: SQLite refuses at once with
+    "database table is locked" (shared cache) and PostgreSQL waits; either way the job must not stay queued."""
+    job = Job.objects.create(kind="test.count_to", payload={"n": 3}, brand=brand)
+    other = connections.create_connection("default")
+    other.set_autocommit(False)
+    with other.cursor() as cursor:
+        cursor.execute(f"UPDATE {Job._meta.db_table} SET message = 'held' WHERE id = %s", [job.pk])
+    outcome: dict[str, Job] = {}
+
+    def worker() -> None:
+        try:
+            outcome["job"] = job_run(job.pk)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    time.sleep(0.5)
+    other.commit()
+    other.close()
+    thread.join(timeout=20)
+    finished = outcome["job"]
+    assert finished.status == Job.Status.SUCCEEDED, finished.error
+    assert (finished.result, finished.progress_done) == ({"counted": 3}, 3)
