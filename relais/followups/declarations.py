@@ -18,6 +18,8 @@ from django.db import transaction
 
 from relais.core.jobs import job_enqueue
 from relais.core.models import Job
+from relais.followups import webhooks
+from relais.followups.promotions import declaration_promotions
 from relais.incentives.selectors import partner_running_challenge_windows
 from relais.incentives.services import score_enqueue
 from relais.insights.services import rollup_enqueue
@@ -43,6 +45,8 @@ def declaration_counted(*, declaration: Declaration) -> None:
     jobs run after commit. Both are idempotent, so a second call only does the work again."""
     rollup_enqueue(brand=declaration.brand, declaration=declaration)
     score_enqueue(declaration=declaration)
+    declaration_promotions(declaration=declaration)
+    webhooks.declaration_validated(declaration=declaration)  # the brand's endpoints, sent after commit
 
 
 def challenge_windows_of(partner: PartnerCompany) -> list[ChallengeWindow]:

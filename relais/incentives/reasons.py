@@ -38,6 +38,11 @@ REASONS: dict[str, Promise] = {
     "redeemed": gettext_lazy("%(quantity)s × %(reward)s"),
     "order_cancelled": gettext_lazy("Order cancelled"),
     "order_cancelled_note": gettext_lazy("Order cancelled: %(note)s"),
+    "training_completed": gettext_lazy("Training completed: %(module)s"),
+    "promotion_units": gettext_lazy("Promotion %(promotion)s: %(units)s units sold"),
+    "promotion_bonus": gettext_lazy("Promotion %(promotion)s: bonus reward %(reward)s"),
+    "pos_order": gettext_lazy("%(quantity)s × %(item)s (point-of-sale material)"),
+    "pos_order_refunded": gettext_lazy("Point-of-sale order refused: %(item)s"),
 }
 
 QUALITY_CRITERIA: dict[str, Promise] = {
