@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Playwright's sync API runs an asyncio loop in this thread; Django's ORM refuses to run from a thread with a
 # running loop unless told it is safe, which it is here (the loop only drives the browser).
@@ -37,6 +37,9 @@ PHONE = {
 }
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 TIMEOUT_MS = 15_000
+# The same patience for assertions as for actions: ``expect`` waits 5 s by default, which a loaded 2-core CI
+# machine can exceed between a click and the htmx swap it causes (a flaky phone-form test did).
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
