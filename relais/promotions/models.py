@@ -104,3 +104,6 @@ class PromotionCredit(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["promotion", "partner"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.points} ({self.idempotency_key})"

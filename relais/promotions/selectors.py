@@ -146,3 +146,8 @@ def promotion_uptake(*, promotion: Promotion) -> dict[str, Any]:
         "bonuses": sum(1 for r in rows if r["bonus"]),
         "partners": rows,
     }
+
+
+def promotion_phase_of(*, promotion: Promotion, today: date) -> str:
+    """The promotion's phase on ``today`` (``rules.promotion_phase``)."""
+    return promotion_phase(promotion, today=today)

@@ -12,6 +12,7 @@ points). A flagged line earns nothing until the brand approves it; its review co
 from __future__ import annotations
 
 from datetime import date, timedelta
+
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
