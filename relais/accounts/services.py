@@ -20,8 +20,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from relais.accounts.models import BRAND_ROLES, PARTNER_ROLES, Invitation, Role, User
+from relais.audit.services import audit_record
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
+from relais.core.operator import brand_create, brand_set_active
 from relais.network.models import PartnerCompany
 
 
@@ -368,3 +370,127 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user", "updated_at"])
     return user
+
+
+# --- brand self-service: the brand's own users, bulk invitations, the operator's brands ---------------
+
+
+def _brand_invitation_may_invite(*, invited_by: User, brand: Brand, role: str) -> bool:
+    """The operator invites a brand's first admin; a brand admin invites colleagues of their own brand."""
+    if role not in BRAND_ROLES or not invited_by.is_active:
+        return False
+    if invited_by.is_operator:
+        return True
+    return invited_by.role == Role.BRAND_ADMIN and invited_by.brand_id == brand.pk
+
+
+@transaction.atomic
+def invitation_brand_user_create(
+    *, invited_by: User, brand: Brand, email: str, role: str, base_url: str | None = None
+) -> Invitation:
+    """Invite a brand admin or a channel manager of ``brand`` (no partner company); the e-mail carries the
+    same kind of link as a partner's invitation and the invitee sets their password on accepting it. An
+    address that already has an account is refused (the inviter is brand staff or the operator, who may
+    know)."""
+    if not _brand_invitation_may_invite(invited_by=invited_by, brand=brand, role=role):
+        raise ApplicationError(_("You cannot invite this kind of user to this brand."))
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError(_("Enter a valid e-mail address."), extra={"field": "email"}) from exc
+    if User.objects.filter(email=email).exists():
+        raise ApplicationError(
+            _("%(email)s already has a Relais account.") % {"email": email}, extra={"field": "email"}
+        )
+    Invitation.objects.filter(brand=brand, email=email, accepted_at__isnull=True).delete()
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        brand=brand,
+        partner=None,
+        email=email,
+        role=role,
+        token_hash=invitation_token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    context = {
+        "brand": brand,
+        "inviter": invited_by,
+        "role": invitation.get_role_display(),
+        "accept_url": _base_url(base_url) + reverse("accounts:invitation_accept", kwargs={"token": token}),
+        "expires_at": invitation.expires_at,
+    }
+    subject = " ".join(render_to_string("accounts/emails/brand_invitation_subject.txt", context).split())
+    body = render_to_string("accounts/emails/brand_invitation_body.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    audit_record(
+        brand=brand, actor=invited_by, action="user.invited", target_label=email, details={"role": role}
+    )
+    return invitation
+
+
+@transaction.atomic
+def brand_user_set_active(*, user: User, by: User, is_active: bool) -> User:
+    """A brand admin switches a colleague's access off (or back on); never their own, never another brand's."""
+    if (
+        by.role != Role.BRAND_ADMIN
+        or not by.is_active
+        or user.pk == by.pk
+        or not user.is_brand_user
+        or user.brand_id != by.brand_id
+    ):
+        raise ApplicationError(_("You cannot change this user’s access."))
+    if user.is_active != is_active:
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+        audit_record(
+            brand=user.brand,
+            actor=by,
+            action="user.reactivated" if is_active else "user.deactivated",
+            target=user,
+        )
+    return user
+
+
+def brand_users(*, brand: Brand) -> list[User]:
+    """The brand's own staff (admins and channel managers), active or not."""
+    return list(User.objects.filter(brand=brand, role__in=list(BRAND_ROLES)).order_by("email"))
+
+
+@transaction.atomic
+def brand_create_with_admin(
+    *, by: User, slug: str, name: str, currency: str, admin_email: str, base_url: str | None = None
+) -> tuple[Brand, Invitation]:
+    """The operator creates a brand and invites its first brand admin, who chooses a password from the
+    e-mail's link. Both or neither: a refused address leaves no brand behind."""
+    if not by.is_operator:
+        raise ApplicationError(_("Only a platform operator creates brands."))
+    brand = brand_create(slug=slug, name=name, currency=currency)
+    invitation = invitation_brand_user_create(
+        invited_by=by, brand=brand, email=admin_email, role=Role.BRAND_ADMIN, base_url=base_url
+    )
+    audit_record(
+        brand=brand,
+        actor=by,
+        action="brand.created",
+        target=brand,
+        details={"slug": brand.slug, "currency": brand.currency, "admin": invitation.email},
+    )
+    return brand, invitation
+
+
+@transaction.atomic
+def brand_activation_set(*, by: User, brand: Brand, is_active: bool) -> bool:
+    """The operator suspends (or reactivates) a brand; audited in the brand's log when it changed."""
+    if not by.is_operator:
+        raise ApplicationError(_("Only a platform operator suspends brands."))
+    changed = brand_set_active(brand=brand, is_active=is_active)
+    if changed:
+        audit_record(
+            brand=brand,
+            actor=by,
+            action="brand.reactivated" if is_active else "brand.suspended",
+            target=brand,
+        )
+    return changed

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from relais.core.models import Brand
 
 
 class ContentSecurityPolicyMiddleware:
@@ -21,3 +25,21 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+class SuspendedBrandMiddleware:
+    """A user of a suspended brand (``Brand.is_active`` false) is logged out and shown why, on any page.
+
+    One indexed query per request of a logged-in brand or partner user; operators and visitors cost nothing.
+    The login form's own check is not enough: a session opened before the suspension must end with it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        brand_id = getattr(user, "brand_id", None) if user is not None and user.is_authenticated else None
+        if brand_id is not None and Brand.objects.filter(pk=brand_id, is_active=False).exists():
+            logout(request)
+            return render(request, "core/brand_suspended.html", status=403)
+        return self.get_response(request)

@@ -95,3 +95,24 @@ class Job(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+def brand_logo_upload_to(instance: BrandSettings, filename: str) -> str:
+    return f"brand-logos/{instance.brand_id}/{filename}"
+
+
+class BrandSettings(TimeStampedModel):
+    """What a brand admin sets for the whole brand beside its currency: languages offered to its partners,
+    its logo, how many days after a month its sales are due. One row per brand, created on first save."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="settings")
+    # Language codes among settings.LANGUAGES; empty: every language of the platform.
+    languages = models.JSONField(_("languages offered"), default=list, blank=True)
+    logo = models.FileField(_("logo"), upload_to=brand_logo_upload_to, blank=True)
+    # None: the platform's default (relais.sellout.periods.due_days()).
+    declaration_due_days = models.PositiveSmallIntegerField(
+        _("declaration deadline (days)"), null=True, blank=True
+    )
+
+    def __str__(self) -> str:
+        return f"settings of {self.brand_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.network import views
+from relais.network import views, views_registry
 
 app_name = "network"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("brand/partners/", views.partner_list, name="partner_list"),
     path("brand/partners/search/", views.partner_search, name="partner_search"),
     path("brand/partners/export.<str:fmt>", views.partner_export, name="partner_export"),
+    path("brand/partners/new/", views_registry.partner_create, name="partner_create"),
+    path("brand/partners/upload/", views_registry.partner_upload, name="partner_upload"),
+    path("brand/partners/invitations/upload/", views_registry.invitations_upload, name="invitations_upload"),
     path("brand/partners/<int:pk>/", views.partner_detail, name="partner_detail"),
     path("brand/partners/<int:pk>/edit/", views.partner_edit, name="partner_edit"),
     path("brand/partners/<int:pk>/sites/new/", views.site_create, name="site_create"),
