@@ -21,6 +21,7 @@ from relais.api.auth import api_key_auth, request_partner
 from relais.api.idempotency import idempotency_key_openapi, idempotent_call, request_fingerprint
 from relais.api.schemas import ErrorOut, ValidationErrorOut
 from relais.core.errors import ApplicationError
+from relais.followups import programs as followups_programs
 from relais.incentives import selectors, services
 from relais.incentives.models import PointsEntry, RedemptionOrder
 from relais.incentives.reasons import reason_text
@@ -179,7 +180,9 @@ def reward_list(request: HttpRequest) -> list[dict[str, Any]]:
             "name": localized(reward, "name", language),
             "description": localized(reward, "description", language),
         }
-        for reward in selectors.partner_rewards(partner=partner)
+        for reward in selectors.partner_rewards(
+            partner=partner, premium_allowed=followups_programs.premium_allowed(partner=partner)
+        )
     ]
 
 
@@ -203,7 +206,8 @@ def reward_redeem(request: HttpRequest, reward_id: Id, payload: RedeemIn) -> Sta
     key = request.headers.get("Idempotency-Key")
     if not key:
         raise ApplicationError(_("The Idempotency-Key header is required to order a reward."))
-    reward = selectors.partner_reward_get(partner=partner, reward_id=reward_id)
+    premium = followups_programs.premium_allowed(partner=partner)
+    reward = selectors.partner_reward_get(partner=partner, reward_id=reward_id, premium_allowed=premium)
 
     def run() -> tuple[int, dict[str, Any]]:
         # Another order under the same key raises IdempotencyConflict: the API answers it with a 409.
@@ -213,6 +217,7 @@ def reward_redeem(request: HttpRequest, reward_id: Id, payload: RedeemIn) -> Sta
             quantity=payload.quantity,
             user=None,
             idempotency_key=_order_key(key),
+            premium_allowed=premium,
         )
         return 201, _order_out(order)
 

@@ -10,13 +10,11 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
-
 from relais.accounts.models import User
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
 from relais.incentives import services
-from relais.incentives.models import Challenge, Objective, RuleKind
+from relais.incentives.models import Challenge, RuleKind
 from relais.incentives.rules import challenge_eligible_partners
 from relais.incentives.selectors import account_summary
 from relais.network.models import PartnerCompany, Segment
@@ -111,11 +109,10 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
         challenge=q3, kind=RuleKind.OBJECTIVE_BONUS, params={"tiers": [[80, 500], [100, 1500], [120, 3000]]}
     )
     services.challenge_set_status(challenge=q3, status=Challenge.Status.RUNNING)
-    services.objectives_propose(
-        brand=brand, period_start=q3.period_start, period_end=q3.period_end, metric=Objective.Metric.AMOUNT
-    )
     posted_q3 = _score_existing(q3)
-    services.challenge_close(challenge=q3)
+    # Objectives are the programs' (account objectives): this loader runs before them, so the closed challenge
+    # of the demo pays no objective bonus; the programs demo proposes the objectives of both quarters.
+    services.challenge_close(challenge=q3, objectives=())
 
     # 2. This quarter, running, for resellers and franchisees: online sales count 1.5×.
     q4 = services.challenge_create(
@@ -147,20 +144,6 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
         challenge=q4, kind=RuleKind.OBJECTIVE_BONUS, params={"tiers": [[80, 400], [100, 1200], [120, 2500]]}
     )
     services.challenge_set_status(challenge=q4, status=Challenge.Status.RUNNING)
-    proposals = services.objectives_propose(
-        brand=brand, period_start=q4.period_start, period_end=q4.period_end, metric=Objective.Metric.AMOUNT
-    )
-    for partner in (martin, schneider):
-        if partner is not None:
-            services.objective_set(
-                brand=brand,
-                partner=partner,
-                period_start=q4.period_start,
-                period_end=q4.period_end,
-                metric=Objective.Metric.UNITS,
-                target=Decimal(rng.choice([120, 150, 180])),
-                note="Fixé avec le chef de secteur",
-            )
     posted_q4 = _score_existing(q4)
     # A draft for next year, to show the editor and its back-test.
     draft = services.challenge_create(
@@ -221,10 +204,6 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
         "challenges": Challenge.objects.filter(brand=brand).count(),
         "points_q3": posted_q3,
         "points_q4": posted_q4,
-        "objectives": Objective.objects.filter(brand=brand)
-        .filter(Q(source="proposed") | Q(source="entered"))
-        .count(),
-        "proposals_q4": len(proposals),
         "rewards": len(rewards),
         "orders": orders,
     }

@@ -180,12 +180,6 @@ class ObjectiveForm(forms.Form):
         _choices(self, "partner").queryset = PartnerCompany.objects.filter(brand=brand)
 
 
-class ObjectiveImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"), help_text=_("Columns: partner_code, period_start, period_end, metric, target.")
-    )
-
-
 class ObjectiveProposeForm(forms.Form):
     period_start = forms.DateField(label=_("Period start"), widget=DATE)
     period_end = forms.DateField(label=_("Period end"), widget=DATE)

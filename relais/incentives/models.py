@@ -434,6 +434,8 @@ class Reward(TimeStampedModel):
     # The choices a partner makes when ordering (sizes, colours); empty: none to make.
     variants = models.JSONField(_("variants"), default=list, blank=True)
     needs_delivery = models.BooleanField(_("needs a delivery address"), default=False)
+    # Orderable only by partners whose program tier grants premium rewards (a benefit read by the follow-ups).
+    is_premium = models.BooleanField(_("premium"), default=False)
 
     class Meta:
         ordering = ["points_price", "name"]

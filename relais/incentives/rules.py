@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -45,6 +45,34 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
         datetime.combine(start, time.min, tzinfo=tz),
         datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
     )
+
+
+@dataclass(frozen=True)
+class ObjectiveAttainment:
+    """A partner's objective as a challenge's objective bonus reads it: kept by ``relais.programs`` (account
+    objectives), with its attainment from validated sell-out, passed in by ``relais.followups.programs``."""
+
+    objective_id: int
+    partner_id: int
+    metric: str
+    attainment_percent: Decimal
+
+
+class ObjectiveLike(Protocol):
+    """What the objective pages read of an account objective (kept by ``relais.programs``)."""
+
+    @property
+    def brand(self) -> Brand: ...
+    @property
+    def partner_id(self) -> int: ...
+    @property
+    def period_start(self) -> date: ...
+    @property
+    def period_end(self) -> date: ...
+    @property
+    def metric(self) -> str: ...
+    @property
+    def target(self) -> Decimal: ...
 
 
 def shift_year(day: date, years: int) -> date:
@@ -100,8 +128,11 @@ def points_account_user_id(*, partner: PartnerCompany, user: User | None) -> int
     return None
 
 
-def reward_is_eligible(*, reward: Reward, partner: PartnerCompany) -> bool:
-    """Whether the partner may order the reward: no segments means everyone, else an open membership of one."""
+def reward_is_eligible(*, reward: Reward, partner: PartnerCompany, premium_allowed: bool = False) -> bool:
+    """Whether the partner may order the reward: no segments means everyone, else an open membership of one;
+    a premium reward also needs ``premium_allowed`` (the partner's tier grants it, told by the follow-ups)."""
+    if reward.is_premium and not premium_allowed:
+        return False
     segment_ids = list(reward.segments.values_list("pk", flat=True))
     if not segment_ids:
         return True
@@ -163,8 +194,11 @@ def line_factor(multipliers: Iterable[ChallengeRule], *, channel: str, gtin: str
     return factor
 
 
-def score_line(rules: Iterable[ChallengeRule], line: Mapping[str, Any]) -> list[LineAward]:
-    """Awards of one line (a mapping with id, quantity, amount, channel, gtin, family) under current rules.
+def score_line(
+    rules: Iterable[ChallengeRule], line: Mapping[str, Any], *, tier_factor: Decimal = Decimal(1)
+) -> list[LineAward]:
+    """Awards of one line (a mapping with id, quantity, amount, channel, gtin, family) under current rules;
+    ``tier_factor`` is the partner's tier multiplier (a program's benefit, passed in by the follow-ups).
 
     A line flagged for review (or rejected) earns nothing: its points come when the brand approves it (the
     review re-scores the declaration, ``relais.followups.declarations.line_review``).
@@ -173,7 +207,9 @@ def score_line(rules: Iterable[ChallengeRule], line: Mapping[str, Any]) -> list[
         return []
     rules = list(rules)
     multipliers = [r for r in rules if r.kind == RuleKind.MULTIPLIER]
-    factor = line_factor(multipliers, channel=line["channel"], gtin=line["gtin"], family=line["family"] or "")
+    factor = tier_factor * line_factor(
+        multipliers, channel=line["channel"], gtin=line["gtin"], family=line["family"] or ""
+    )
     awards = []
     for rule in rules:
         if rule.kind not in {RuleKind.PER_LINE, RuleKind.PER_UNIT, RuleKind.PER_AMOUNT}:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,8 @@ from relais.incentives.models import (
 )
 from relais.incentives.rules import (
     REVIEWED,
+    ObjectiveAttainment,
+    ObjectiveLike,
     challenge_is_partner_eligible,
     line_rows,
     objective_tier_points,
@@ -71,8 +74,9 @@ def sellout_totals_by_partner(
     return {row["partner_id"]: Decimal(row["total"] or 0) for row in rows}
 
 
-def objective_progress(*, objective: Objective) -> dict[str, Any]:
-    """Progress of an objective from validated sell-out lines, plus what is still under review."""
+def objective_progress(*, objective: ObjectiveLike) -> dict[str, Any]:
+    """Progress of a whole-account objective (``relais.programs``' account objectives) from validated
+    sell-out lines, plus what is still under review."""
 
     def total(*, reviewed_only: bool) -> Decimal:
         totals = sellout_totals_by_partner(
@@ -378,8 +382,9 @@ def reward_get(*, brand: Brand, reward_id: int) -> Reward:
     return reward
 
 
-def partner_rewards(*, partner: PartnerCompany) -> list[Reward]:
-    """Active rewards the partner may order (open segment memberships)."""
+def partner_rewards(*, partner: PartnerCompany, premium_allowed: bool = False) -> list[Reward]:
+    """Active rewards the partner may order (open segment memberships; premium ones when its tier grants
+    them: ``premium_allowed``, read by ``relais.followups.programs.premium_allowed``)."""
     segment_ids = set(
         SegmentMembership.objects.filter(partner=partner, valid_to__isnull=True).values_list(
             "segment_id", flat=True
@@ -388,13 +393,15 @@ def partner_rewards(*, partner: PartnerCompany) -> list[Reward]:
     rewards = []
     for reward in reward_list(brand=partner.brand, active_only=True):
         allowed = {s.pk for s in reward.segments.all()}
+        if reward.is_premium and not premium_allowed:
+            continue
         if not allowed or allowed & segment_ids:
             rewards.append(reward)
     return rewards
 
 
-def partner_reward_get(*, partner: PartnerCompany, reward_id: int) -> Reward:
-    for reward in partner_rewards(partner=partner):
+def partner_reward_get(*, partner: PartnerCompany, reward_id: int, premium_allowed: bool = False) -> Reward:
+    for reward in partner_rewards(partner=partner, premium_allowed=premium_allowed):
         if reward.pk == reward_id:
             return reward
     raise Http404
@@ -435,14 +442,21 @@ def order_get(*, brand: Brand, order_id: int) -> RedemptionOrder:
 # Back-test
 
 
-def challenge_backtest(*, challenge: Challenge, period_start: date, period_end: date) -> dict[str, Any]:
+def challenge_backtest(
+    *,
+    challenge: Challenge,
+    period_start: date,
+    period_end: date,
+    objectives: Sequence[ObjectiveAttainment] = (),
+) -> dict[str, Any]:
     """What the challenge's current rules would have cost, and whom they would have rewarded, on the
     declarations of another (past, comparable) period. Reads only; nothing is written. Eligible partners are
     the segments' members during that period and their current members.
 
     Line rules and multipliers are applied to accepted lines of submitted or reviewed declarations; the
-    quality bonus to those declarations; the objective bonus to objectives of that period. The budget cap is
-    applied in the order lines arrived.
+    quality bonus to those declarations; the objective bonus to ``objectives`` (the account objectives of that
+    period with their attainment, passed in by ``relais.followups.programs``). The budget cap is applied in
+    the order lines arrived.
     """
     rules = list(challenge.rules.filter(is_current=True))
     names = _backtest_partner_names(challenge=challenge, period_start=period_start, period_end=period_end)
@@ -455,9 +469,7 @@ def challenge_backtest(*, challenge: Challenge, period_start: date, period_end: 
     _backtest_quality(
         challenge, rules, eligible, period_start, period_end, per_partner=per_partner, per_rule=per_rule
     )
-    _backtest_objectives(
-        challenge, rules, eligible, period_start, period_end, per_partner=per_partner, per_rule=per_rule
-    )
+    _backtest_objectives(rules, eligible, objectives, per_partner=per_partner, per_rule=per_rule)
     total = sum(per_partner.values())
     capped = min(total, challenge.budget_points) if challenge.budget_points is not None else total
     ranking = sorted(per_partner.items(), key=lambda item: (-item[1], item[0]))
@@ -563,28 +575,20 @@ def _backtest_quality(
 
 
 def _backtest_objectives(
-    challenge: Challenge,
     rules: list[ChallengeRule],
     eligible: set[int],
-    period_start: date,
-    period_end: date,
+    objectives: Sequence[ObjectiveAttainment],
     *,
     per_partner: dict[int, int],
     per_rule: dict[int, int],
 ) -> None:
     """The objective bonus on the objectives of that period; adds to the tallies."""
     bonus_rules = [r for r in rules if r.kind == RuleKind.OBJECTIVE_BONUS]
-    if not bonus_rules:
-        return
-    for objective in Objective.objects.filter(
-        brand_id=challenge.brand_id,
-        period_start=period_start,
-        period_end=period_end,
-        partner_id__in=eligible,
-    ):
-        attainment = objective_progress(objective=objective)["attainment_percent"]
+    for objective in objectives if bonus_rules else ():
+        if objective.partner_id not in eligible:
+            continue
         for rule in bonus_rules:
-            points, _tier = objective_tier_points(rule, attainment)
+            points, _tier = objective_tier_points(rule, objective.attainment_percent)
             per_partner[objective.partner_id] += points
             per_rule[rule.key] += points
 

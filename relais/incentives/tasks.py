@@ -5,6 +5,7 @@ No job frees held points: a lot's holding is read from its own ``available_at`` 
 shown, so it is available the moment its date passes; lots held until reconciliation wait for
 ``points_release``, called by the reconciliation."""
 
+from decimal import Decimal
 from typing import Any
 
 from celery import shared_task
@@ -19,7 +20,9 @@ from relais.sellout.models import Declaration
 def incentives_score_job(job: Job) -> dict[str, Any]:
     """Score a declaration in the running challenges: payload ``{"declaration_id": n}`` (``score_enqueue``)."""
     declaration = Declaration.objects.get(pk=job.payload["declaration_id"], brand_id=_job_brand_id(job))
-    results = challenge_score_declaration(declaration=declaration)
+    results = challenge_score_declaration(
+        declaration=declaration, tier_factor=Decimal(job.payload.get("tier_factor", "1"))
+    )
     return {"challenges": {str(k): v for k, v in results.items()}}
 
 

@@ -22,6 +22,7 @@ from relais.accounts.access import access_brand_staff, access_partner_user
 from relais.accounts.models import Role
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
+from relais.followups import programs as followups_programs
 from relais.followups import rewards as followups_rewards
 from relais.incentives import selectors, services
 from relais.incentives.forms import (
@@ -30,7 +31,6 @@ from relais.incentives.forms import (
     ChallengeForm,
     LedgerFilterForm,
     ObjectiveForm,
-    ObjectiveImportForm,
     ObjectiveProposeForm,
     RedeemForm,
     RewardForm,
@@ -40,6 +40,8 @@ from relais.incentives.models import Challenge, ChallengeRule, Objective, Redemp
 from relais.incentives.services.texts import challenge_texts_set, reward_texts_set
 from relais.incentives.texts import texts_from_form, texts_initial, without_texts
 from relais.insights.selectors import challenge_impact
+from relais.programs import objectives as program_objectives
+from relais.programs.objective_selectors import account_objective_list
 
 # ---------------------------------------------------------------------------------------------------- brand
 
@@ -199,7 +201,7 @@ def challenge_status(request: AuthedRequest, challenge_id: int) -> HttpResponse:
     status = request.POST.get("status", "")
     try:
         if status == Challenge.Status.CLOSED:
-            result = services.challenge_close(challenge=challenge)
+            result = followups_programs.challenge_close(challenge=challenge)
             messages.success(
                 request,
                 ngettext(
@@ -228,7 +230,7 @@ def challenge_backtest(request: AuthedRequest, challenge_id: int) -> HttpRespons
     form = BacktestForm(request.GET)
     result = None
     if form.is_valid():
-        result = selectors.challenge_backtest(
+        result = followups_programs.challenge_backtest(
             challenge=challenge, period_start=form.cleaned_data["start"], period_end=form.cleaned_data["end"]
         )
     return render(
@@ -278,9 +280,10 @@ def ledger_explorer(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def objective_list(request: AuthedRequest) -> HttpResponse:
+    """The partners' account objectives (kept by ``relais.programs``; a challenge's bonus reads them) with
+    their progress; entered or proposed here, imported with a preview on the programs' objectives page."""
     brand = access_brand_staff(request.user)
     form = ObjectiveForm(brand=brand)
-    import_form = ObjectiveImportForm()
     propose_form = ObjectiveProposeForm(brand=brand)
     proposals = None
     action = request.POST.get("action")
@@ -289,28 +292,13 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
             if action == "enter":
                 form = ObjectiveForm(request.POST, brand=brand)
                 if form.is_valid():
-                    services.objective_set(brand=brand, **form.cleaned_data)
+                    program_objectives.account_objective_set(brand=brand, **form.cleaned_data)
                     messages.success(request, _("Objective saved."))
-                    return redirect("incentives:objectives")
-            elif action == "import":
-                import_form = ObjectiveImportForm(request.POST, request.FILES)
-                if import_form.is_valid():
-                    upload = import_form.cleaned_data["file"]
-                    result = services.objectives_import_csv(
-                        brand=brand, content=upload.read(), filename=upload.name or ""
-                    )
-                    messages.success(
-                        request,
-                        ngettext("%(n)s objective imported.", "%(n)s objectives imported.", result["saved"])
-                        % {"n": result["saved"]},
-                    )
-                    for error in result["errors"][:20]:
-                        messages.error(request, _("Row %(row)s: %(message)s") % error)
                     return redirect("incentives:objectives")
             elif action == "propose":
                 propose_form = ObjectiveProposeForm(request.POST, brand=brand)
                 if propose_form.is_valid():
-                    proposals = services.objectives_propose(
+                    proposals = program_objectives.account_objectives_propose(
                         brand=brand, save=True, **propose_form.cleaned_data
                     )
                     messages.success(
@@ -325,7 +313,7 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
     q, metric = request.GET.get("q", "")[:100], request.GET.get("metric", "")
-    objectives = selectors.objective_list(brand=brand, q=q, metric=metric)
+    objectives = account_objective_list(brand=brand, q=q, metric=metric).filter(scope="")
     page = Paginator(objectives, 50).get_page(request.GET.get("page"))
     rows = [selectors.objective_progress(objective=o) for o in page]
     query = request.GET.copy()
@@ -341,7 +329,6 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
             "metrics": Objective.Metric.choices,
             "query": query.urlencode(),
             "form": form,
-            "import_form": import_form,
             "propose_form": propose_form,
             "proposals": proposals,
         },
@@ -454,7 +441,7 @@ def my_objectives(request: AuthedRequest) -> HttpResponse:
     partner = access_partner_user(request.user)
     rows = [
         selectors.objective_progress(objective=o)
-        for o in selectors.objective_list(brand=partner.brand, partner=partner)
+        for o in account_objective_list(brand=partner.brand, partner=partner).filter(scope="")
     ]
     return render(request, "incentives/my_objectives.html", {"rows": rows})
 
@@ -477,7 +464,9 @@ def my_points(request: AuthedRequest) -> HttpResponse:
 @login_required
 def my_rewards(request: AuthedRequest) -> HttpResponse:
     partner = access_partner_user(request.user)
-    rewards = selectors.partner_rewards(partner=partner)
+    rewards = selectors.partner_rewards(
+        partner=partner, premium_allowed=followups_programs.premium_allowed(partner=partner)
+    )
     key = uuid.uuid4().hex
     return render(
         request,
@@ -496,7 +485,8 @@ def my_redeem_confirm(request: AuthedRequest, reward_id: int) -> HttpResponse:
     """The step before spending points: the order, its total and the balance after, the variant and the
     delivery address; nothing is spent until it is confirmed."""
     partner = access_partner_user(request.user)
-    reward = selectors.partner_reward_get(partner=partner, reward_id=reward_id)
+    premium = followups_programs.premium_allowed(partner=partner)
+    reward = selectors.partner_reward_get(partner=partner, reward_id=reward_id, premium_allowed=premium)
     quantity = RedeemForm.base_fields["quantity"].clean(request.GET.get("quantity") or 1)  # type: ignore[union-attr]
     summary = selectors.account_summary(partner=partner, user=request.user)
     total = reward.points_price * quantity
@@ -525,7 +515,8 @@ def my_redeem_confirm(request: AuthedRequest, reward_id: int) -> HttpResponse:
 @require_POST
 def my_redeem(request: AuthedRequest, reward_id: int) -> HttpResponse:
     partner = access_partner_user(request.user)
-    reward = selectors.partner_reward_get(partner=partner, reward_id=reward_id)
+    premium = followups_programs.premium_allowed(partner=partner)
+    reward = selectors.partner_reward_get(partner=partner, reward_id=reward_id, premium_allowed=premium)
     form = RedeemForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a quantity between 1 and 1000."))
@@ -540,6 +531,7 @@ def my_redeem(request: AuthedRequest, reward_id: int) -> HttpResponse:
             idempotency_key=form.cleaned_data["idempotency_key"],
             variant=form.cleaned_data["variant"],
             delivery_address=form.cleaned_data["delivery_address"],
+            premium_allowed=premium,
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)

@@ -71,3 +71,23 @@ class PolicyForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PolicyKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ObjectiveFileForm(forms.Form):
+    """An objectives file and the period (and program) its rows are for."""
+
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_(
+            "Columns: partner code, metric (units, amount, mix), target; optional family or product GTIN."
+        ),
+    )
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput)
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput)
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none(), required=False)
+
+    def __init__(self, *args: Any, brand: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["program"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Program.objects.filter(brand=brand)

@@ -156,3 +156,88 @@ class TierMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}: {self.previous_tier or '-'} → {self.tier or '-'}"
+
+
+class ObjectiveMetric(models.TextChoices):
+    UNITS = "units", _("Units")
+    AMOUNT = "amount", _("Amount")
+    MIX_SHARE = "mix_share", _("Share of a family in the amount")
+
+
+class ObjectiveSource(models.TextChoices):
+    ENTERED = "entered", _("Entered")
+    IMPORTED = "imported", _("Imported")
+    PROPOSED = "proposed", _("Proposed from history")
+
+
+class AccountObjective(TimeStampedModel):
+    """One partner's target for a period: the one place objectives are kept (programs' account objectives,
+    and what a challenge's objective bonus reads through ``relais.followups.programs``).
+
+    Whole account, one product family or one product (``scope``); ``mix_share`` is the percent of the
+    partner's amount that ``family`` makes.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(
+        Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="account_objectives"
+    )
+    partner = models.ForeignKey("network.PartnerCompany", on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    metric = models.CharField(
+        _("metric"), max_length=10, choices=ObjectiveMetric.choices, default=ObjectiveMetric.AMOUNT
+    )
+    family = models.CharField(_("family"), max_length=100, blank=True)
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # "" for the whole account, "family:<name>" or "product:<id>": one objective per metric and scope.
+    scope = models.CharField(max_length=120, blank=True, editable=False)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2)
+    source = models.CharField(
+        _("source"), max_length=10, choices=ObjectiveSource.choices, default=ObjectiveSource.ENTERED
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "partner_id", "metric", "scope"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "period_start", "period_end", "metric", "scope"],
+                name="programs_account_objective_unique",
+            ),
+            models.CheckConstraint(
+                name="programs_objective_target_positive", condition=models.Q(target__gt=0)
+            ),
+            models.CheckConstraint(
+                name="programs_mix_objective_names_family",
+                condition=~models.Q(metric="mix_share") | ~models.Q(family=""),
+            ),
+        ]
+        indexes = [models.Index(fields=["brand", "period_start", "period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.metric} {self.scope} {self.target}"
+
+
+class ProgressRollup(models.Model):
+    """A program's attainment per account, computed by a job (``program_rollup_refresh``) so the brand's
+    dashboard reads one row per partner instead of the sell-out lines; ``computed_at`` is shown as its as-of."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+", db_index=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="rollups")
+    partner = models.ForeignKey("network.PartnerCompany", on_delete=models.CASCADE, related_name="+")
+    amount = models.FloatField(default=0)
+    units = models.BigIntegerField(default=0)
+    attainment = models.FloatField(null=True)  # of the account objective that tiers use; None without one
+    reached = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "partner"], name="programs_one_rollup_per_partner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.partner_id}: {self.attainment}"

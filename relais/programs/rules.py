@@ -260,3 +260,86 @@ def tier_for(tiers: list[dict[str, Any]], measures: dict[str, float]) -> TierRes
 
 def decimal_text(value: float | Decimal | None) -> str:
     return "" if value is None else format(Decimal(str(value)).quantize(Decimal("0.01")), "f")
+
+
+# --- account objectives: whole account, per family or product, product mix ------------------------------
+
+OBJECTIVE_SCHEMA = {
+    "objective_id": pl.Int64,
+    "partner_id": pl.Int64,
+    "start": pl.Date,
+    "end": pl.Date,
+    "metric": pl.String,
+    "family": pl.String,
+    "product": pl.Int64,
+    "target": pl.Float64,
+}
+
+
+def shift_year(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (earlier when negative); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def objective_scope(*, family: str = "", product_id: int | None = None) -> str:
+    """The key that makes an objective unique with its metric: whole account, one family, one product."""
+    if product_id:
+        return f"product:{product_id}"
+    return f"family:{family}" if family else ""
+
+
+def objective_values(lines: pl.DataFrame, families: pl.DataFrame, objectives: pl.DataFrame) -> pl.DataFrame:
+    """Per objective (``OBJECTIVE_SCHEMA``): ``value`` and ``attainment`` (percent) from ``lines``
+    (``LINE_SCHEMA``), in one pass over the lines joined to their partner's objectives.
+
+    ``families`` maps ``product_id`` to ``family``. An objective with a product counts that product, one with a
+    family that family; ``mix_share`` is the family's percent of the partner's amount in the period.
+    """
+    if objectives.height == 0:
+        return objectives.with_columns(
+            pl.lit(None, pl.Float64).alias("value"), pl.lit(None, pl.Float64).alias("attainment")
+        )
+    typed = lines.join(families, on="product_id", how="left").with_columns(pl.col("family").fill_null(""))
+    joined = objectives.join(typed, on="partner_id", how="inner").filter(
+        pl.col("sale_date").is_between(pl.col("start"), pl.col("end"))
+    )
+    in_scope = (
+        pl.when(pl.col("product").is_not_null())
+        .then(pl.col("product_id") == pl.col("product"))
+        .when(pl.col("family") != "")
+        .then(pl.col("family_right") == pl.col("family"))
+        .otherwise(pl.lit(True))
+    )
+    sums = (
+        joined.with_columns(in_scope.alias("in_scope"))
+        .group_by("objective_id")
+        .agg(
+            pl.col("quantity").filter(pl.col("in_scope")).sum().alias("scope_units"),
+            pl.col("amount").filter(pl.col("in_scope")).sum().alias("scope_amount"),
+            pl.col("amount").sum().alias("all_amount"),
+        )
+    )
+    value = (
+        pl.when(pl.col("metric") == "units")
+        .then(pl.col("scope_units").cast(pl.Float64))
+        .when(pl.col("metric") == "mix_share")
+        .then(
+            pl.when(pl.col("all_amount") > 0)
+            .then(pl.col("scope_amount") * 100.0 / pl.col("all_amount"))
+            .otherwise(0.0)
+        )
+        .otherwise(pl.col("scope_amount"))
+    )
+    out = objectives.join(sums, on="objective_id", how="left").with_columns(
+        pl.col("scope_units").fill_null(0),
+        pl.col("scope_amount").fill_null(0.0),
+        pl.col("all_amount").fill_null(0.0),
+    )
+    return (
+        out.with_columns(value.alias("value"))
+        .with_columns((pl.col("value") * 100.0 / pl.col("target")).alias("attainment"))
+        .select(*OBJECTIVE_SCHEMA, "value", "attainment")
+    )

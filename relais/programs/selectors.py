@@ -389,3 +389,45 @@ def program_tier_distribution(*, program: Program) -> dict[str, int]:
 
 def tier_name(*, tiers: list[dict[str, Any]], code: str) -> str:
     return next((t.get("name", code) for t in tiers if t["code"] == code), code)
+
+
+# Benefits a partner holds without a tier (or without a program).
+NO_BENEFITS: dict[str, Any] = {"points_multiplier": 1.0, "mdf_share": 0.0, "premium_rewards": False}
+
+
+def partner_tier_benefits(*, partner: PartnerCompany, at: dt.date | None = None) -> dict[str, Any]:
+    """The partner's current tier in the program that covers it at ``at`` (its latest computed tier) and what
+    the tier grants: ``points_multiplier`` (incentives scoring), ``mdf_share`` (percent, read by the marketing
+    funds), ``premium_rewards`` (premium rewards orderable); with the next tier, what it still needs and by
+    when (the program's period end). Plain data: other domains take it through ``relais.followups``."""
+    program = partner_program_find(partner=partner, at=at)
+    out: dict[str, Any] = {"program_id": None, "tier": "", "tier_name": "", "next_tier": "", "missing": {}}
+    out.update(NO_BENEFITS)
+    if program is None:
+        return out
+    tiers = program_effective_content(program=program)["tiers"]
+    move = partner_tier_moves(program=program, partner=partner).first()
+    out["program_id"], out["by"] = program.pk, program.period_end
+    if move is None:
+        first = tiers[0] if tiers else None
+        out["next_tier"] = first["code"] if first else ""
+        out["next_tier_name"] = first.get("name", "") if first else ""
+        return out
+    benefits = next((t.get("benefits", {}) for t in tiers if t["code"] == move.tier), {})
+    out.update(
+        tier=move.tier,
+        tier_name=tier_name(tiers=tiers, code=move.tier) if move.tier else "",
+        next_tier=move.measures.get("next_tier", ""),
+        next_tier_name=tier_name(tiers=tiers, code=move.measures.get("next_tier", "")),
+        missing=move.measures.get("missing", {}),
+        points_multiplier=float(benefits.get("points_multiplier", 1.0) or 1.0),
+        mdf_share=float(benefits.get("mdf_share", 0.0) or 0.0),
+        premium_rewards=bool(benefits.get("premium_rewards") or benefits.get("rewards") == "premium"),
+    )
+    return out
+
+
+def partners_points_multipliers(*, brand: Brand, partner_ids: list[int]) -> dict[int, float]:
+    """Each partner's points multiplier from its current tier (1.0 without one)."""
+    partners = PartnerCompany.objects.filter(brand=brand, pk__in=partner_ids)
+    return {p.pk: partner_tier_benefits(partner=p)["points_multiplier"] for p in partners}

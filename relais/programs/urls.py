@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.programs import views
+from relais.programs import objective_views, views
 
 app_name = "programs"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("programs/<int:program_id>/policy/", views.program_policy, name="policy"),
     path("programs/<int:program_id>/tiers/", views.program_tiers, name="tiers"),
     path("programs/compare/", views.program_compare, name="compare"),
+    path("programs/objectives/", objective_views.objective_page, name="objectives"),
     path("portal/program/", views.my_program, name="mine"),
     path(
         "portal/program/policies/<int:version_id>/acknowledge/", views.policy_acknowledge, name="acknowledge"

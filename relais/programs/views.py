@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from relais.accounts.access import access_brand_staff, access_partner_admin, access_partner_user
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
+from relais.followups import programs as followups_programs
 from relais.network.models import PartnerCompany
 from relais.programs import rules, selectors, services
 from relais.programs.forms import METRIC_LABELS, AspectForm, ObjectiveForm, PolicyForm, ProgramForm
+from relais.programs.objective_selectors import account_objective_list, account_objective_progress
 
 
 @login_required
@@ -247,7 +249,9 @@ def my_program_context(*, program: Any, partner: PartnerCompany, user: Any) -> d
         "required": [(p, p.pk in sold) for p in assortment["required"]],
         "recommended": [(p, p.pk in sold) for p in assortment["recommended"]],
         "compliance": assortment["compliance"].get(partner.pk),
-        "suggestions": selectors.partner_suggestions(program=program, partner=partner),
+        "suggestions": followups_programs.suggestions_with_brochures(program=program, partner=partner),
+        "benefits": selectors.partner_tier_benefits(partner=partner),
+        "account_objectives": _account_objectives(partner=partner, program=program),
         "tier": moves[0] if moves else None,
         "tier_name": selectors.tier_name(tiers=content["tiers"], code=moves[0].tier) if moves else "",
         "next_tier_name": selectors.tier_name(
@@ -258,6 +262,17 @@ def my_program_context(*, program: Any, partner: PartnerCompany, user: Any) -> d
         "tiers": content["tiers"],
         "moves": moves,
     }
+
+
+def _account_objectives(*, partner: PartnerCompany, program: Any) -> list[dict[str, Any]]:
+    """The partner's own objectives of the program's period (per family, product, mix) with progress."""
+    mine = list(
+        account_objective_list(brand=partner.brand, partner=partner).filter(
+            period_start__lte=program.period_end, period_end__gte=program.period_start
+        )[:20]
+    )
+    progress = account_objective_progress(brand=partner.brand, objectives=mine)
+    return [{"objective": o, **progress.get(o.pk, {})} for o in mine]
 
 
 @login_required

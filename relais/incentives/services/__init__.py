@@ -4,7 +4,6 @@
   period and its release; leaderboard scores;
 - ``challenges``: challenges, their versioned rules, their status, their closing;
 - ``scoring``: scoring a declaration in the running challenges (now, or as an ``incentives_score`` job);
-- ``objectives``: objectives entered, imported from a table, or proposed;
 - ``rewards``: rewards, redemption orders and their life.
 
 ``from relais.incentives.services import x`` keeps working for every public name below. The rules the writes
@@ -45,7 +44,6 @@ from relais.incentives.services.ledger import (
     points_release,
     points_reverse,
 )
-from relais.incentives.services.objectives import objective_set, objectives_import_csv, objectives_propose
 from relais.incentives.services.rewards import (
     order_approve,
     order_cancel,
@@ -75,9 +73,6 @@ __all__ = [
     "incentive_settings_save",
     "leaderboard_rebuild",
     "leaderboard_score_add",
-    "objective_set",
-    "objectives_import_csv",
-    "objectives_propose",
     "order_approve",
     "order_cancel",
     "order_cancel_by_partner",

@@ -4,6 +4,7 @@ posts the objective bonuses and confirms what the reviews have settled.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,18 +17,18 @@ from relais.accounts.models import User
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
 from relais.incentives import locks
-from relais.incentives.models import Challenge, ChallengeRule, Objective, PointsEntry, RuleKind
+from relais.incentives.models import Challenge, ChallengeRule, PointsEntry, RuleKind
 from relais.incentives.reasons import Reason
 from relais.incentives.rules import (
     QUALITY_SHARES_DEFAULT,
     REVIEWED,
+    ObjectiveAttainment,
     challenge_is_partner_eligible,
     objective_tier_points,
     segments_check,
 )
-from relais.incentives.selectors import objective_progress
 from relais.incentives.services.ledger import points_confirm_locked, points_credit
-from relais.network.models import Segment
+from relais.network.models import PartnerCompany, Segment
 from relais.sellout.models import DeclarationLine
 
 Kind = PointsEntry.Kind
@@ -260,9 +261,12 @@ def challenge_rule_remove(*, rule: ChallengeRule) -> None:
         rule.delete()
 
 
-def challenge_close(*, challenge: Challenge) -> dict[str, int]:
+def challenge_close(*, challenge: Challenge, objectives: Sequence[ObjectiveAttainment]) -> dict[str, int]:
     """Close a running challenge: post the objective attainment bonuses (tiers) and confirm the points of
     reviewed declarations. Lines of declarations still under review stay provisional until their review.
+
+    ``objectives`` are the partners' objectives of the challenge's period with their attainment: the
+    programs' account objectives, read by ``relais.followups.programs.challenge_close`` (the entry point).
     """
     with transaction.atomic():
         challenge = locks.lock_challenge(challenge.pk)
@@ -270,29 +274,30 @@ def challenge_close(*, challenge: Challenge) -> dict[str, int]:
             raise ApplicationError(_("Only a running challenge can be closed."))
         result = {"bonus_points": 0, "bonuses": 0, "confirmed": 0}
         bonus_rules = list(challenge.rules.filter(is_current=True, kind=RuleKind.OBJECTIVE_BONUS))
-        objectives = Objective.objects.filter(
-            brand_id=challenge.brand_id, period_start=challenge.period_start, period_end=challenge.period_end
-        ).select_related("partner")
+        partners = PartnerCompany.objects.filter(brand_id=challenge.brand_id).in_bulk(
+            {o.partner_id for o in objectives}
+        )
         expires_at = timezone.now() + timedelta(days=challenge.points_validity_days)
         for objective in objectives:
-            if not challenge_is_partner_eligible(challenge=challenge, partner_id=objective.partner_id):
+            if objective.partner_id not in partners or not challenge_is_partner_eligible(
+                challenge=challenge, partner_id=objective.partner_id
+            ):
                 continue
-            progress = objective_progress(objective=objective)
-            attainment = progress["attainment_percent"]
+            attainment = objective.attainment_percent
             for rule in bonus_rules:
                 points, tier = objective_tier_points(rule, attainment)
                 if points <= 0:
                     continue
                 entry = points_credit(
                     brand=challenge.brand,
-                    partner=objective.partner,
+                    partner=partners[objective.partner_id],
                     amount=points,
                     kind=Kind.EARN,
                     reason=Reason(
                         "objective_bonus",
                         {"metric": objective.metric, "pct": attainment, "tier": tier},
                     ),
-                    idempotency_key=f"objective:c{challenge.pk}:r{rule.key}:o{objective.pk}",
+                    idempotency_key=f"objective:c{challenge.pk}:r{rule.key}:a{objective.objective_id}",
                     challenge=challenge,
                     rule=rule,
                     expires_at=expires_at,

@@ -80,8 +80,12 @@ def reward_redeem(
     idempotency_key: str,
     variant: str = "",
     delivery_address: str = "",
+    premium_allowed: bool = False,
 ) -> RedemptionOrder:
     """Order ``quantity`` of a reward with the partner's points (a seller's own points for a seller).
+
+    A premium reward needs ``premium_allowed``: the partner's program tier grants premium rewards (the
+    entry points read it through ``relais.followups.programs.premium_allowed``).
 
     ``variant`` must be one of the reward's variants when it has some; ``delivery_address`` is required
     when the reward needs a delivery. Both are kept on the order.
@@ -102,6 +106,7 @@ def reward_redeem(
             user=user,
             idempotency_key=idempotency_key,
             choice=choice,
+            premium_allowed=premium_allowed,
         )
     except IntegrityError:
         # A concurrent request with the same key won the race (another account lock): return its order.
@@ -151,6 +156,7 @@ def _reward_redeem(
     user: User | None,
     idempotency_key: str,
     choice: OrderChoice,
+    premium_allowed: bool,
 ) -> RedemptionOrder:
     if reward.brand_id != partner.brand_id:
         raise ApplicationError(_("Unknown reward."))
@@ -165,7 +171,9 @@ def _reward_redeem(
     if existing is not None:
         return _same_order(existing, reward=reward, quantity=quantity)
     reward = locks.lock_reward(reward.pk)
-    if not reward.is_active or not reward_is_eligible(reward=reward, partner=partner):
+    if not reward.is_active or not reward_is_eligible(
+        reward=reward, partner=partner, premium_allowed=premium_allowed
+    ):
         raise ApplicationError(_("This reward is not available to you."))
     _choice_check(reward, choice)
     if reward.stock is not None and reward.stock < quantity:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -43,8 +44,13 @@ Kind = PointsEntry.Kind
 EntryStatus = PointsEntry.Status
 
 
-def challenge_score_declaration(*, declaration: Declaration) -> dict[int, dict[str, int]]:
+def challenge_score_declaration(
+    *, declaration: Declaration, tier_factor: Decimal = Decimal(1)
+) -> dict[int, dict[str, int]]:
     """Score a submitted or reviewed declaration in every running challenge whose period it overlaps.
+
+    ``tier_factor`` multiplies the points of its lines: the partner's tier benefit in its channel program,
+    read by ``relais.followups.programs`` and passed in as plain data (1 without a tier).
 
     Call it after ``declaration_submit`` and again after the review (validation) of the declaration, or
     enqueue the ``incentives_score`` job. It is idempotent: lines already scored are skipped; rejected lines
@@ -62,18 +68,20 @@ def challenge_score_declaration(*, declaration: Declaration) -> dict[int, dict[s
     )
     results = {}
     for challenge in challenges:
-        results[challenge.pk] = _score_for_challenge(challenge, declaration)
+        results[challenge.pk] = _score_for_challenge(challenge, declaration, tier_factor)
     return results
 
 
-def score_enqueue(*, declaration: Declaration) -> Job:
-    """Schedule ``challenge_score_declaration`` as an ``incentives_score`` job, run after commit.
+def score_enqueue(*, declaration: Declaration, tier_factor: Decimal | None = None) -> Job:
+    """Schedule ``challenge_score_declaration`` as an ``incentives_score`` job, run after commit (with the
+    partner's tier multiplier when the caller read one).
 
     The sell-out services call it after a declaration is submitted and after each review of its lines.
     """
     return job_enqueue(
         kind="incentives_score",
-        payload={"declaration_id": declaration.pk},
+        payload={"declaration_id": declaration.pk}
+        | ({} if tier_factor is None else {"tier_factor": str(tier_factor)}),
         brand=declaration.brand,
         partner=declaration.partner,
     )
@@ -91,13 +99,16 @@ class _Scoring:
     seller_id: int | None
     expires_at: datetime
     hold: Hold  # the brand's holding period on what this scoring earns
+    tier_factor: Decimal  # the partner's tier multiplier
     result: dict[str, int] = field(
         default_factory=lambda: {"posted": 0, "reversed": 0, "cut": 0, "confirmed": 0}
     )
 
 
 @transaction.atomic
-def _score_for_challenge(challenge: Challenge, declaration: Declaration) -> dict[str, int]:
+def _score_for_challenge(
+    challenge: Challenge, declaration: Declaration, tier_factor: Decimal
+) -> dict[str, int]:
     challenge = locks.lock_challenge(challenge.pk)
     if challenge.status != Challenge.Status.RUNNING or not challenge_is_partner_eligible(
         challenge=challenge, partner_id=declaration.partner_id
@@ -115,6 +126,7 @@ def _score_for_challenge(challenge: Challenge, declaration: Declaration) -> dict
         seller_id=seller_id,
         expires_at=timezone.now() + timedelta(days=challenge.points_validity_days),
         hold=points_hold(brand_id=declaration.brand_id, now=timezone.now()),
+        tier_factor=tier_factor,
     )
     tally = QualityTally()
     # Lines are scored a chunk at a time, so a declaration of a million lines holds a few thousand in memory.
@@ -201,7 +213,7 @@ def _new_entries(
             if scoring.reviewed and line["status"] == DeclarationLine.Status.ACCEPTED
             else EntryStatus.PROVISIONAL
         )
-        for award in score_line(scoring.rules, line):
+        for award in score_line(scoring.rules, line, tier_factor=scoring.tier_factor):
             key = f"earn:c{challenge.pk}:r{award.rule.key}:l{line['id']}"
             if key in existing_keys:
                 continue

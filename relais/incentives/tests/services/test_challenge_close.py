@@ -4,10 +4,12 @@ from decimal import Decimal
 import pytest
 
 from relais.core.errors import ApplicationError
+from relais.followups import programs as followups_programs
 from relais.incentives import services
 from relais.incentives.models import Challenge, PointsEntry, RuleKind
 from relais.incentives.tests.factories import ChallengeFactory, declaration_with_lines
 from relais.network.tests.factories import PartnerFactory
+from relais.programs.objectives import account_objective_set
 from relais.sellout.models import Declaration
 
 TIERS = {"tiers": [[80, 100], [100, 300], [120, 600]]}
@@ -32,7 +34,7 @@ def sold(partner, units, *, status=Declaration.Status.VALIDATED):
 def test_objective_bonus_pays_the_highest_tier_reached(brand, units, expected):
     partner = PartnerFactory(brand=brand)
     challenge = challenge_with_tiers(brand)
-    services.objective_set(
+    account_objective_set(
         brand=brand,
         partner=partner,
         period_start=date(2026, 1, 1),
@@ -42,7 +44,7 @@ def test_objective_bonus_pays_the_highest_tier_reached(brand, units, expected):
     )
     sold(partner, units)
 
-    services.challenge_close(challenge=challenge)
+    followups_programs.challenge_close(challenge=challenge)
 
     bonus = PointsEntry.objects.filter(partner=partner, challenge=challenge).values_list("amount", flat=True)
     assert list(bonus) == ([] if expected is None else [expected])
@@ -52,7 +54,7 @@ def test_objective_bonus_pays_the_highest_tier_reached(brand, units, expected):
 
 def test_only_validated_sales_count_towards_the_objective(partner):
     challenge = challenge_with_tiers(partner.brand)
-    services.objective_set(
+    account_objective_set(
         brand=partner.brand,
         partner=partner,
         period_start=date(2026, 1, 1),
@@ -63,7 +65,7 @@ def test_only_validated_sales_count_towards_the_objective(partner):
     sold(partner, 70)
     sold(partner, 50, status=Declaration.Status.SUBMITTED)
 
-    services.challenge_close(challenge=challenge)
+    followups_programs.challenge_close(challenge=challenge)
 
     assert not PointsEntry.objects.exists()
 
@@ -76,7 +78,7 @@ def test_close_confirms_reviewed_points_and_respects_the_budget(partner, other_p
     assert PointsEntry.objects.get().status == "provisional"
     Declaration.objects.filter(pk=declaration.pk).update(status=Declaration.Status.VALIDATED)
     for p in (partner, other_partner):
-        services.objective_set(
+        account_objective_set(
             brand=p.brand,
             partner=p,
             period_start=date(2026, 1, 1),
@@ -86,7 +88,7 @@ def test_close_confirms_reviewed_points_and_respects_the_budget(partner, other_p
         )
     sold(other_partner, 60)
 
-    result = services.challenge_close(challenge=challenge)
+    result = followups_programs.challenge_close(challenge=challenge)
 
     challenge.refresh_from_db()
     # Objectives are taken by partner name: Bricolage Dupont (120% → 600, cut to 340), then Quincaillerie
@@ -99,7 +101,7 @@ def test_close_confirms_reviewed_points_and_respects_the_budget(partner, other_p
     assert bonus.amount == 340 and "260 of 600" in bonus.reason
     assert list(PointsEntry.objects.filter(partner=partner).values_list("amount", flat=True)) == [10]
     with pytest.raises(ApplicationError):
-        services.challenge_close(challenge=challenge)
+        followups_programs.challenge_close(challenge=challenge)
 
 
 def test_status_moves_forward_and_needs_rules(brand):

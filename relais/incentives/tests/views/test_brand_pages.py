@@ -2,13 +2,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import login_client
 from relais.incentives import services
-from relais.incentives.models import Challenge, ChallengeRule, Objective, PointsEntry, RedemptionOrder, Reward
+from relais.incentives.models import Challenge, ChallengeRule, PointsEntry, RedemptionOrder, Reward
 from relais.incentives.tests.factories import RewardFactory, credit, declaration_with_lines, running_challenge
 from relais.network.tests.factories import PartnerFactory
+from relais.programs.models import AccountObjective
 from relais.sellout.models import Declaration
 
 BRAND_PAGES = [
@@ -133,7 +133,9 @@ def test_ledger_filters_and_adjustment(admin_client_brand, partner, other_partne
     assert PointsEntry.objects.filter(kind="adjust", amount=-5).count() == 1
 
 
-def test_objectives_enter_import_and_propose(admin_client_brand, brand, partner):
+def test_objectives_entered_and_proposed_are_the_programs_account_objectives(
+    admin_client_brand, brand, partner
+):
     admin_client_brand.post(
         "/brand/objectives/",
         {
@@ -145,11 +147,6 @@ def test_objectives_enter_import_and_propose(admin_client_brand, brand, partner)
             "target": "100",
         },
     )
-    csv_file = SimpleUploadedFile(
-        "objectifs.csv",
-        b"partner_code;period_start;period_end;metric;target\nR001;2026-04-01;2026-06-30;amount;5000\n",
-    )
-    admin_client_brand.post("/brand/objectives/", {"action": "import", "file": csv_file})
     declaration_with_lines(
         partner, lines=[{"quantity": 40, "sale_date": date(2025, 8, 1)}], status=Declaration.Status.VALIDATED
     )
@@ -159,7 +156,8 @@ def test_objectives_enter_import_and_propose(admin_client_brand, brand, partner)
     )
 
     assert response.status_code == 200
-    assert sorted(Objective.objects.values_list("source", flat=True)) == ["entered", "imported", "proposed"]
+    assert sorted(AccountObjective.objects.values_list("source", flat=True)) == ["entered", "proposed"]
+    assert 'href="/programs/objectives/"' in response.content.decode()  # the import, with its preview
 
 
 def test_reward_admin_creates_and_edits(admin_client_brand, brand):

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from relais.incentives.services.objectives import objective_set
 from relais.network.tests.factories import PartnerFactory
+from relais.programs.objectives import account_objective_set as objective_set
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from conftest import login_client
 from relais.incentives import services
 from relais.incentives.models import PointsAccount, RedemptionOrder
 from relais.incentives.tests.factories import RewardFactory, credit, declaration_with_lines, running_challenge
+from relais.programs.objectives import account_objective_set
 
 PARTNER_PAGES = [
     "/portal/challenges/",
@@ -112,7 +113,7 @@ def test_my_objectives_show_validated_progress_and_what_is_under_review(
     partner_client, partner, other_partner
 ):
     for who in (partner, other_partner):
-        services.objective_set(
+        account_objective_set(
             brand=partner.brand,
             partner=who,
             period_start=date(2026, 1, 1),
