@@ -21,6 +21,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("operator/", core_views.operator_home, name="operator_home"),
+    path("", include("relais.core.urls")),
     path("jobs/<int:job_id>/", core_views.job_status, name="job_status"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
