@@ -189,9 +189,21 @@ class Engine:
         raw_by_row: dict[int, dict[str, str]] = {}
         if raw_columns:
             subset = frame.filter(pl.col("__row").is_in(wanted)).select(["__row", *raw_columns])
+            # The customer number never stays in clear, not even in a rejected row's cells: the column the
+            # mapping reads as customer_ref keeps its pseudonym there, as on the lines (docs/programs.md).
+            mapped = frame["customer_ref"] if "customer_ref" in frame.columns else None
+            hidden = {
+                header
+                for header, column in zip(self.headers, raw_columns, strict=False)
+                if mapped is not None and frame[column].equals(mapped)
+            }
+            secret = self.declaration.brand.customer_ref_secret if hidden else ""
             for values in subset.iter_rows():
                 raw_by_row[values[0]] = {
-                    header: value or "" for header, value in zip(self.headers, values[1:], strict=False)
+                    header: store.customer_ref_pseudonym(value or "", secret=secret)
+                    if header in hidden
+                    else value or ""
+                    for header, value in zip(self.headers, values[1:], strict=False)
                 }
         ImportRowError.objects.bulk_create(
             (
