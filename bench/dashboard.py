@@ -2,7 +2,7 @@
 
     python -m bench.dashboard                      # SQLite, 1M and 10M lines
     BENCH_DASHBOARD_SIZES=200000 python -m bench.dashboard   # smaller
-    DB=postgres python -m bench.dashboard          # PostgreSQL (database relais_bench, recreated)
+    DB=postgres python -m bench.dashboard          # PostgreSQL (database relais_bench_dashboard, recreated)
 
 For each size: N sell-out lines are generated (deterministically, by DuckDB) into Parquet; loaded into the line
 table in bulk (COPY on PostgreSQL, executemany on SQLite); the rollups are built with ``rollup_refresh``; then
@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.setup import django_setup
 
 PARTNERS = 2000
 PRODUCTS = 300
@@ -38,34 +40,6 @@ REGIONS = [
 ]
 KINDS = ["distributor", "wholesaler", "reseller", "franchisee", "agent", "retailer"]
 REPEAT = 7
-
-
-def _setup_django() -> None:
-    from django.conf import settings
-
-    if settings.configured:
-        return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    if "DATABASE_URL" not in os.environ:
-        if os.environ.get("DB", "").lower() in {"postgres", "postgresql", "pg"}:
-            _recreate_pg_database("relais_bench")
-            os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/relais_bench"
-        else:
-            path = Path(tempfile.gettempdir()) / "relais-bench-dashboard.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-
-
-def _recreate_pg_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _timed(func, repeat: int = REPEAT) -> float:
@@ -320,7 +294,7 @@ def run_size(size: int, folder: Path) -> dict[str, Any]:
 
 def run() -> dict:
     """Run the dashboard benchmark for every size in BENCH_DASHBOARD_SIZES (default 1M and 10M lines)."""
-    _setup_django()
+    django_setup("dashboard", migrate=False)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

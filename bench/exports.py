@@ -2,7 +2,7 @@
 
     python -m bench.exports                                  # SQLite, 100k and 1M lines
     BENCH_EXPORT_SIZES=20000,200000 python -m bench.exports  # smaller
-    DB=postgres python -m bench.exports                      # PostgreSQL (database relais_bench, recreated)
+    DB=postgres python -m bench.exports                      # PostgreSQL (database relais_bench_dashboard, recreated)
     DATABASE_URL=postgres://.../mine python -m bench.exports # an existing database of one's own
 
 For each size: N lines are generated and bulk-loaded as in bench/dashboard.py, then, in the same process:
@@ -27,7 +27,8 @@ from typing import Any
 
 import xlsxwriter
 
-from bench.dashboard import _generate, _load, _network, _setup_django
+from bench.dashboard import _generate, _load, _network
+from bench.setup import django_setup
 
 
 def _seconds(func: Callable[[], Any]) -> float:
@@ -145,7 +146,7 @@ def run() -> list[dict[str, Any]]:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    _setup_django()
+    django_setup("dashboard", migrate=False)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

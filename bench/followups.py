@@ -22,11 +22,12 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from bench.setup import django_setup
 
 ROUNDS = 3
 READS = 15
@@ -46,37 +47,6 @@ REGIONS = [
     ("FR", "Corse"),
 ]
 BATCH = 5000
-
-
-def _recreate_pg_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _setup_django() -> None:
-    from django.conf import settings
-
-    if settings.configured:
-        return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    if "DATABASE_URL" not in os.environ:
-        if os.environ.get("DB", "").lower() in {"postgres", "postgresql", "pg"}:
-            _recreate_pg_database("relais_bench_followups")
-            os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/relais_bench_followups"
-        else:
-            path = Path(tempfile.gettempdir()) / "relais-bench-followups.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _chunks(items: Any, size: int = BATCH) -> Any:
@@ -282,7 +252,7 @@ def _cube_matches_rebuild(net: dict[str, Any]) -> bool:
 
 def run() -> dict[str, Any]:
     """Measure and print; returns the medians (ms) per size and the ratio."""
-    _setup_django()
+    django_setup("followups")
     from django.db import connection
 
     sizes = [int(s) for s in os.environ.get("BENCH_FOLLOWUPS_SIZES", "1000,100000").split(",") if s.strip()]

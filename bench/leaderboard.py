@@ -18,45 +18,15 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.setup import django_setup
+
 READS = 300
 ROUNDS = 3
 NAIVE_READS = 20
-
-
-def _recreate_pg_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _setup_django() -> None:
-    from django.conf import settings
-
-    if settings.configured:
-        return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    if "DATABASE_URL" not in os.environ:
-        if os.environ.get("DB", "").lower() in {"postgres", "postgresql", "pg"}:
-            _recreate_pg_database("relais_bench_leaderboard")
-            os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/relais_bench_leaderboard"
-        else:
-            path = Path(tempfile.gettempdir()) / "relais-bench-leaderboard.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _board(size: int, rng: random.Random) -> tuple[Any, list[int]]:
@@ -117,7 +87,7 @@ def _time(fn: Any, args: list[Any]) -> float:
 
 def run() -> dict[str, Any]:
     """Measure and print; returns the medians (ms) per size and the ratios."""
-    _setup_django()
+    django_setup("leaderboard")
     from django.db import connection
 
     from relais.incentives.models import LeaderboardScore

@@ -2,7 +2,7 @@
 
     python -m bench.pages                                         # SQLite, 10k partners, 10M lines
     BENCH_PAGES_LINES=200000 python -m bench.pages                # a quick run
-    DB=postgres python -m bench.pages                             # PostgreSQL (database relais_bench, recreated)
+    DB=postgres python -m bench.pages                             # PostgreSQL (database relais_bench_dashboard, recreated)
     DATABASE_URL=postgres://.../mine python -m bench.pages        # an existing database of one's own
 
 The network (BENCH_PAGES_PARTNERS partners, default 10,000, 300 products, segments) and the lines are generated
@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import bench.dashboard as data
-from bench.dashboard import _generate, _load, _network, _setup_django
+from bench.dashboard import _generate, _load, _network
+from bench.setup import django_setup
 
 TARGET_MS = 300.0
 BRAND_PAGES = [
@@ -94,7 +95,7 @@ def run() -> list[dict[str, Any]]:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    _setup_django()
+    django_setup("dashboard", migrate=False)
     import duckdb
     from django.core.management import call_command
     from django.db import connection

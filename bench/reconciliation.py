@@ -25,36 +25,12 @@ import json
 import os
 import random
 import statistics
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
+
+from bench.setup import django_setup
 
 ROUNDS = 3
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    if "DATABASE_URL" not in os.environ:
-        if os.environ.get("DB", "").lower() in {"postgres", "postgresql", "pg"}:
-            import psycopg
-
-            name = os.environ.get("BENCH_PG_DB", "relais_bench_reconcile")
-            with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                conn.execute(f'CREATE DATABASE "{name}"')
-            os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-        else:
-            path = Path(tempfile.gettempdir()) / "relais-bench-reconcile.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _network(partners: int, products: int, active: int) -> object:
@@ -194,7 +170,7 @@ def main() -> None:
     partners = int(os.environ.get("BENCH_RECONCILE_PARTNERS", "10000"))
     products = int(os.environ.get("BENCH_RECONCILE_PRODUCTS", "1000"))
     active = int(os.environ.get("BENCH_RECONCILE_ACTIVE", "20"))
-    _setup_django()
+    django_setup("reconcile")
     from django.db import connection
 
     from relais.sellout.reconciliation import reconciliation_rows
