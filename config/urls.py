@@ -34,6 +34,13 @@ urlpatterns = [
     path("", include("relais.insights.urls")),
     path("", include("relais.programs.urls")),
     path("", include("relais.comms.urls")),
+    path("", include("relais.training.urls")),
+    path("", include("relais.funds.urls")),
+    path("", include("relais.promotions.urls")),
+    path("", include("relais.merchandising.urls")),
+    path("", include("relais.privacy.urls")),
+    path("", include("relais.webhooks.urls")),
+    path("", include("relais.audit.urls")),
     path("portal/api-keys/", include("relais.api.urls")),
     path("api/v1/", api.urls),
     # The admin's own login form would bypass the login throttle: it is served by the Relais login view.

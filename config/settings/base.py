@@ -21,16 +21,23 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",  # the API docs page from its own static files, not a CDN (Content-Security-Policy: 'self')
     "relais.core",
+    "relais.audit",
     "relais.accounts",
     "relais.network",
     "relais.catalog",
     "relais.stock",
     "relais.sellout",
+    "relais.training",
     "relais.incentives",
     "relais.programs",
     "relais.comms",
+    "relais.funds",
+    "relais.promotions",
+    "relais.merchandising",
     "relais.insights",
     "relais.api",
+    "relais.webhooks",
+    "relais.privacy",
     "relais.followups",
 ]
 
