@@ -9,7 +9,7 @@ Texts come in the reader's language (``Accept-Language``).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -77,6 +77,9 @@ class PreferenceIn(Schema):
     kind: str
     in_portal: bool
     by_email: bool
+    email_frequency: Literal["immediate", "daily", "weekly"] = Field(
+        "immediate", description="E-mails one by one (immediate) or gathered in a daily or weekly digest"
+    )
 
 
 class PreferenceOut(PreferenceIn):
@@ -133,7 +136,13 @@ def my_inbox_read(request: HttpRequest, delivery_id: Id) -> Delivery:
 
 def _preferences(user: User) -> list[PreferenceOut]:
     return [
-        PreferenceOut(kind=r["kind"], label=str(r["label"]), in_portal=r["in_portal"], by_email=r["by_email"])
+        PreferenceOut(
+            kind=r["kind"],
+            label=str(r["label"]),
+            in_portal=r["in_portal"],
+            by_email=r["by_email"],
+            email_frequency=r["email_frequency"],
+        )
         for r in selectors.preference_list(user=user)
     ]
 
@@ -155,7 +164,13 @@ def my_preferences(request: HttpRequest) -> list[PreferenceOut]:
 def my_preferences_set(request: HttpRequest, payload: list[PreferenceIn]) -> list[PreferenceOut]:
     user = _key_user(request)
     for row in payload:
-        services.preference_set(user=user, kind=row.kind, in_portal=row.in_portal, by_email=row.by_email)
+        services.preference_set(
+            user=user,
+            kind=row.kind,
+            in_portal=row.in_portal,
+            by_email=row.by_email,
+            email_frequency=row.email_frequency,
+        )
     return _preferences(user)
 
 

@@ -4,7 +4,8 @@ preferences, and the brand's sales-aid content library.
 A ``Message`` is written once; a ``Delivery`` row per (message, user) is both the portal inbox entry and the
 e-mail's record. The unique (message, user) pair is what makes sending idempotent: recipients are inserted
 with conflicts ignored, and the sending job only sends deliveries still ``pending``, marking each one sent
-in its own short transaction right after the SMTP server accepted it.
+in batches: a batch is claimed (``sending``) and committed before its e-mails go out, then marked sent in
+one transaction (``relais.comms.services.sending``).
 """
 
 from __future__ import annotations
@@ -148,11 +149,50 @@ class Message(BrandOwnedModel):
         return self.subject_en or self.subject_fr or self.code or f"message {self.pk}"
 
 
+class EmailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("At once")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+
+
+class Digest(models.Model):
+    """One e-mail gathering a user's notifications of one period (a day or a week); unique per user,
+    frequency and period, so a second run of the digest job builds nothing again."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=10, choices=EmailFrequency.choices)
+    period_start = models.DateField()
+    language = models.CharField(max_length=8)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "frequency", "period_start"], name="one_digest_per_user_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.frequency} digest of {self.user_id} from {self.period_start}"
+
+
 class Delivery(models.Model):
     """A message to one user: the inbox entry (read receipt) and the e-mail's record."""
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("To send")
+        DIGEST = "digest", _("In the next digest")
+        # Claimed by a sending batch and committed before the e-mail goes out: never sent again.
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         BOUNCED = "bounced", _("Bounced")
@@ -169,6 +209,13 @@ class Delivery(models.Model):
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=500, blank=True)
+    # The digest it waits for (``daily`` / ``weekly``; blank: its own e-mail) and the one that carried it.
+    email_digest = models.CharField(max_length=10, blank=True)
+    digest = models.ForeignKey(
+        Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    # Who claimed it for sending (``job:<id>``, or ``direct``), so a redelivered job knows its own claims.
+    email_claim = models.CharField(max_length=40, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -192,6 +239,9 @@ class NotificationPreference(models.Model):
     kind = models.CharField(max_length=40)
     in_portal = models.BooleanField(default=True)
     by_email = models.BooleanField(default=True)
+    email_frequency = models.CharField(
+        max_length=10, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATE
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -222,3 +272,57 @@ class ContentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.item_id} by {self.partner_id}"
+
+
+class BounceReport(models.Model):
+    """A delivery status notification (RFC 3464) or complaint report read by the bounce processor,
+    appended once per report and recipient (``report_id``: its Message-ID and the address)."""
+
+    class Kind(models.TextChoices):
+        HARD = "hard", _("Hard bounce")
+        SOFT = "soft", _("Soft bounce")
+        COMPLAINT = "complaint", _("Complaint")
+
+    report_id = models.CharField(max_length=400, unique=True)
+    email = models.EmailField(db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=20, blank=True)
+    diagnostic = models.CharField(max_length=500, blank=True)
+    delivery = models.ForeignKey(Delivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.email}"
+
+
+class BouncingAddress(models.Model):
+    """An address the mail servers refuse: after a hard bounce, or ``SOFT_BOUNCE_LIMIT`` soft ones,
+    ``suppressed_at`` is set and no e-mail goes to it any more (the portal inbox still does)."""
+
+    email = models.EmailField(unique=True)
+    hard_bounces = models.PositiveIntegerField(default=0)
+    soft_bounces = models.PositiveIntegerField(default=0)
+    last_status = models.CharField(max_length=20, blank=True)
+    last_diagnostic = models.CharField(max_length=500, blank=True)
+    last_bounced_at = models.DateTimeField(null=True, blank=True)
+    suppressed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class NoticeCursor(models.Model):
+    """How far a periodic notice scan has read (per brand and key): the last ledger entry id told of,
+    or the moment up to which it looked; what makes each lot told of once."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    position = models.BigIntegerField(default=0)
+    moment = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brand", "key"], name="one_notice_cursor_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.brand_id} {self.key}"

@@ -12,9 +12,12 @@ from django.utils import timezone
 from relais.accounts.models import PARTNER_ROLES, User
 from relais.comms.kinds import KINDS
 from relais.comms.models import (
+    BounceReport,
+    BouncingAddress,
     ContentEvent,
     ContentItem,
     Delivery,
+    EmailFrequency,
     Message,
     MessageKind,
     NotificationPreference,
@@ -73,9 +76,43 @@ def preference_list(*, user: User) -> list[dict[str, Any]]:
                 "category": kind.category,
                 "in_portal": pref.in_portal if pref else kind.in_portal,
                 "by_email": pref.by_email if pref else kind.by_email,
+                "email_frequency": pref.email_frequency if pref else EmailFrequency.IMMEDIATE,
             }
         )
     return rows
+
+
+def address_bounce_find(*, email: str) -> BouncingAddress | None:
+    """The bounce record of an address (compared in lower case), or None when it never bounced."""
+    return BouncingAddress.objects.filter(email=email.lower()).first() if email else None
+
+
+def campaign_bounced(*, message: Message, limit: int = 200) -> list[dict[str, Any]]:
+    """The recipients of a campaign whose e-mail bounced or failed: partner, address, what the server said
+    (the last bounce report of the delivery, else the error recorded when sending)."""
+    rows = (
+        message.deliveries.filter(
+            email_status__in=[Delivery.EmailStatus.BOUNCED, Delivery.EmailStatus.FAILED]
+        )
+        .select_related("user", "partner")
+        .order_by("partner__name", "user__email")[:limit]
+    )
+    reports = {
+        r.delivery_id: r
+        for r in BounceReport.objects.filter(delivery__message=message).order_by("created_at")
+    }
+    return [
+        {
+            "partner": d.partner,
+            "email": d.user.email,
+            "status": d.get_email_status_display(),
+            "kind": reports[d.pk].get_kind_display() if d.pk in reports else "",
+            "detail": (reports[d.pk].status + " " + reports[d.pk].diagnostic).strip()
+            if d.pk in reports
+            else d.email_error,
+        }
+        for d in rows
+    ]
 
 
 # --- inbox ------------------------------------------------------------------------------------------------

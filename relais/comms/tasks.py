@@ -5,12 +5,19 @@ from typing import Any
 
 from celery import shared_task
 
-from relais.comms.models import Message
-from relais.comms.services import SEND_JOB_KIND, campaigns_dispatch_due, message_deliver, reminders_send
+from relais.comms.models import EmailFrequency, Message
+from relais.comms.services import (
+    SEND_JOB_KIND,
+    campaigns_dispatch_due,
+    digests_send,
+    message_deliver,
+    reminders_send,
+)
 from relais.core.jobs import job_enqueue_every_brand, job_handler
 from relais.core.models import Brand, Job
 
 REMINDERS_JOB_KIND = "comms_reminders"
+DIGESTS_JOB_KIND = "comms_digests"
 
 
 @job_handler(SEND_JOB_KIND)
@@ -26,6 +33,17 @@ def comms_send_job(job: Job) -> dict[str, Any]:
 def comms_reminders_job(job: Job) -> dict[str, Any]:
     """One brand's declaration reminders due today (``brand`` set on the job)."""
     return reminders_send(brand=Brand.objects.get(pk=_brand_id(job)))
+
+
+@job_handler(DIGESTS_JOB_KIND)
+def comms_digests_job(job: Job) -> dict[str, Any]:
+    """One brand's digests: yesterday's daily ones, and last week's weekly ones (each period once, so a
+    daily run sends the weekly digest on the first run of the week and nothing the other days)."""
+    brand = Brand.objects.get(pk=_brand_id(job))
+    return {
+        frequency: digests_send(brand=brand, frequency=frequency)
+        for frequency in (EmailFrequency.DAILY, EmailFrequency.WEEKLY)
+    }
 
 
 def _brand_id(job: Job) -> int:
@@ -44,3 +62,9 @@ def dispatch_scheduled_campaigns() -> int:
 def send_reminders_every_brand() -> int:
     """Enqueue the reminders job of every active brand (daily)."""
     return job_enqueue_every_brand(kind=REMINDERS_JOB_KIND)
+
+
+@shared_task(name="relais.comms.digests", ignore_result=True)
+def send_digests_every_brand() -> int:
+    """Enqueue the digests job of every active brand (daily, early morning)."""
+    return job_enqueue_every_brand(kind=DIGESTS_JOB_KIND)

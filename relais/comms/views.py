@@ -18,7 +18,7 @@ from relais.accounts.models import User
 from relais.accounts.types import AuthedRequest
 from relais.comms import selectors, services
 from relais.comms.forms import LibrarySearchForm
-from relais.comms.models import ContentEvent, Message
+from relais.comms.models import ContentEvent, EmailFrequency, Message
 from relais.comms.rendering import language_of, message_render
 from relais.core.errors import ApplicationError
 
@@ -59,17 +59,31 @@ def preferences(request: AuthedRequest) -> HttpResponse:
     if not (request.user.is_partner_user or request.user.is_brand_user):
         raise Http404
     rows = selectors.preference_list(user=request.user)
-    if request.method == "POST":
-        for row in rows:
-            services.preference_set(
-                user=request.user,
-                kind=row["kind"],
-                in_portal=f"portal-{row['kind']}" in request.POST,
-                by_email=f"email-{row['kind']}" in request.POST,
-            )
-        messages.success(request, _("Your preferences are saved."))
+    if request.method == "POST" and "address-works" in request.POST:
+        services.address_bounce_clear(user=request.user)
+        messages.success(request, _("E-mails will be sent to your address again."))
         return redirect("comms:preferences")
-    return render(request, "comms/preferences.html", {"rows": rows})
+    if request.method == "POST":
+        try:
+            for row in rows:
+                services.preference_set(
+                    user=request.user,
+                    kind=row["kind"],
+                    in_portal=f"portal-{row['kind']}" in request.POST,
+                    by_email=f"email-{row['kind']}" in request.POST,
+                    email_frequency=request.POST.get(f"frequency-{row['kind']}", EmailFrequency.IMMEDIATE),
+                )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your preferences are saved."))
+        return redirect("comms:preferences")
+    context = {
+        "rows": rows,
+        "frequencies": EmailFrequency.choices,
+        "bounce": selectors.address_bounce_find(email=request.user.email),
+    }
+    return render(request, "comms/preferences.html", context)
 
 
 @login_required

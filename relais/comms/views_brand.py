@@ -19,15 +19,17 @@ from relais.comms.forms import CampaignForm, ContentItemForm, ContentVersionForm
 from relais.comms.models import Message
 from relais.comms.rendering import markdown_html
 from relais.core.errors import ApplicationError
+from relais.insights.selectors.reminder_impact import reminder_impacts
 
 
 @login_required
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     brand = access_brand_staff(request.user)
-    context = {
-        "campaigns": selectors.campaign_list(brand=brand)[:100],
-        "reminders": selectors.reminder_outcomes(brand=brand),
-    }
+    reminders = selectors.reminder_outcomes(brand=brand)
+    impacts = reminder_impacts(brand=brand)
+    for row in reminders:
+        row["impact"] = impacts.get(row["message"].pk)
+    context = {"campaigns": selectors.campaign_list(brand=brand)[:100], "reminders": reminders}
     return render(request, "comms/campaign_list.html", context)
 
 
@@ -81,6 +83,7 @@ def campaign_detail(request: AuthedRequest, message_id: int) -> HttpResponse:
         "html_fr": markdown_html(message.body_fr),
         "html_en": markdown_html(message.body_en),
         "schedule_form": ScheduleForm(),
+        "bounced": selectors.campaign_bounced(message=message),
         "reach": selectors.campaign_recipients(message=message).count()
         if message.recipients_resolved_at is None
         else None,

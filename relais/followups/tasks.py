@@ -11,6 +11,7 @@ from relais.core.jobs import job_enqueue_every_brand, job_handler
 from relais.core.models import Job
 from relais.followups.declarations import IMPORT_JOB_KIND, sellout_import_run
 from relais.followups.network import network_refresh
+from relais.followups.points import points_notices_send
 from relais.sellout.models import SelloutImport
 
 
@@ -49,3 +50,17 @@ def sellout_import_job(job: Job) -> dict[str, Any]:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+@job_handler("followups_points_notices")
+def points_notices_job(job: Job) -> dict[str, int]:
+    """Tell one brand's partners of the points posted, freed and soon expiring (``points_notices_send``)."""
+    if job.brand is None:  # enqueued per brand (points_notices_every_brand)
+        raise ValueError("A followups_points_notices job names its brand.")
+    return points_notices_send(brand=job.brand)
+
+
+@shared_task(name="relais.followups.points_notices", ignore_result=True)
+def points_notices_every_brand() -> int:
+    """Enqueue the ``followups_points_notices`` job of every active brand (hourly or daily)."""
+    return job_enqueue_every_brand(kind="followups_points_notices")

@@ -1,5 +1,12 @@
 """Writes of the communications domain (``<entity>_<action>(*, ...)``), one module per concern."""
 
+from relais.comms.services.bounces import (
+    address_bounce_clear,
+    bounce_record,
+    bounces_parse,
+    bounces_process_folder,
+)
+from relais.comms.services.digests import digests_send
 from relais.comms.services.library import (
     content_cobranded_pdf,
     content_event_record,
@@ -33,6 +40,10 @@ from relais.comms.services.sending import (
 
 __all__ = [
     "SEND_JOB_KIND",
+    "address_bounce_clear",
+    "bounce_record",
+    "bounces_parse",
+    "bounces_process_folder",
     "campaign_save",
     "campaign_schedule",
     "campaigns_dispatch_due",
@@ -46,6 +57,7 @@ __all__ = [
     "deliveries_mark_all_read",
     "delivery_bounce_record",
     "delivery_mark_read",
+    "digests_send",
     "emails_send",
     "marketing_unsubscribe",
     "message_deliver",

@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 
 from relais.accounts.models import PARTNER_ROLES, User
 from relais.comms.kinds import KINDS, MARKETING
-from relais.comms.models import Category, ContentItem, Delivery, Message, MessageKind, NotificationPreference
+from relais.comms.models import (
+    Category,
+    ContentItem,
+    Delivery,
+    EmailFrequency,
+    Message,
+    MessageKind,
+    NotificationPreference,
+)
 from relais.comms.services.sending import deliveries_insert
 from relais.core.errors import ApplicationError
 from relais.core.jobs import job_enqueue
@@ -152,12 +160,24 @@ def deliveries_mark_all_read(*, user: User) -> int:
 
 
 @transaction.atomic
-def preference_set(*, user: User, kind: str, in_portal: bool, by_email: bool) -> NotificationPreference:
-    """Save a user's choice for one kind of message."""
+def preference_set(
+    *,
+    user: User,
+    kind: str,
+    in_portal: bool,
+    by_email: bool,
+    email_frequency: str = EmailFrequency.IMMEDIATE,
+) -> NotificationPreference:
+    """Save a user's choice for one kind of message: in the portal, by e-mail, and whether the e-mails
+    come one by one or gathered in a daily or weekly digest."""
     if kind not in KINDS:
         raise ApplicationError(_("Unknown kind of message."))
+    if email_frequency not in EmailFrequency.values:
+        raise ApplicationError(_("Choose at once, a daily digest or a weekly digest."))
     pref, _created = NotificationPreference.objects.update_or_create(
-        user=user, kind=kind, defaults={"in_portal": in_portal, "by_email": by_email}
+        user=user,
+        kind=kind,
+        defaults={"in_portal": in_portal, "by_email": by_email, "email_frequency": email_frequency},
     )
     return pref
 
@@ -166,5 +186,9 @@ def marketing_unsubscribe(*, user: User) -> NotificationPreference:
     """The unsubscribe link of a marketing e-mail: no more newsletters by e-mail (still in the portal)."""
     current = NotificationPreference.objects.filter(user=user, kind=MARKETING).first()
     return preference_set(
-        user=user, kind=MARKETING, in_portal=current.in_portal if current else True, by_email=False
+        user=user,
+        kind=MARKETING,
+        in_portal=current.in_portal if current else True,
+        by_email=False,
+        email_frequency=current.email_frequency if current else EmailFrequency.IMMEDIATE,
     )

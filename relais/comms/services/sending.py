@@ -1,25 +1,30 @@
 """Delivering a message: its deliveries (one per recipient, inserted once), then its e-mails.
 
 Idempotency: ``Delivery`` is unique per (message, user), so inserting recipients again changes nothing,
-and ``emails_send`` only sends deliveries still ``pending``. Each is marked sent in its own short
-transaction (autocommit: the job holds no transaction) right after the SMTP server accepted it, so a job
-killed half-way and run again sends the other half only. The window left is one e-mail: killed between the
-server's accept and the UPDATE, that one recipient gets it twice; the opposite choice (mark, then send)
-would lose it instead.
+and ``emails_send`` only sends deliveries still ``pending``.
 
-Batches of ``RELAIS_COMMS_EMAIL_BATCH`` deliveries are read with their user in one query over one SMTP
-connection (``get_connection()``, opened once for the job), paced at ``RELAIS_COMMS_EMAILS_PER_SECOND``.
-Per batch: one SELECT, one UPDATE per e-mail, one progress write — the same count at every batch.
-A recipient the server refuses is recorded ``failed`` with the server's answer and the others go on; a
-lost connection fails the job (the rest stays pending for the retry). Later bounces are recorded by
-``delivery_bounce_record`` (each e-mail carries its delivery id in ``X-Relais-Delivery``).
+Batches of ``RELAIS_COMMS_EMAIL_BATCH`` (200) deliveries, one transaction each side of the sending: the
+batch is first claimed (``sending``, with the claimer's name) and committed, then its e-mails go out over
+one reused SMTP connection (``get_connection()``, opened once for the job), paced at
+``RELAIS_COMMS_EMAILS_PER_SECOND``, then one transaction marks what the server accepted ``sent`` and what it
+refused ``failed`` with its answer. So a delivery is never sent twice: a job killed half-way and run again
+(the queue redelivers it) finds its own claims still ``sending`` and records them ``failed``
+(``interrupted``), never sending them again, and sends what is still pending. The price of never twice:
+a kill loses the e-mails of the batch in flight whose acceptance was not recorded (at most one batch),
+where the former one-commit-per-e-mail could send one e-mail twice and cost a commit per e-mail.
+
+Per batch: the claim (one SELECT, one UPDATE), the read of the claimed rows with their users, the
+addresses suppressed after bounces (``BouncingAddress``), one UPDATE of the sent, one progress write —
+the same count at every batch. A recipient whose address bounces is not sent to (``bounced``). Later
+bounces are read from the delivery status notifications by ``relais.comms.services.bounces`` (each
+e-mail carries its delivery id in ``X-Relais-Delivery``).
 """
 
 from __future__ import annotations
 
 import smtplib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
@@ -32,7 +37,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from relais.comms.kinds import KINDS, kind_of_message
-from relais.comms.models import Category, Delivery, Message
+from relais.comms.models import BouncingAddress, Category, Delivery, EmailFrequency, Message
 from relais.comms.rendering import Rendered, language_of, message_render
 from relais.comms.selectors import campaign_recipients, preferences_of
 from relais.core.jobs import job_progress
@@ -82,8 +87,13 @@ def deliveries_insert(*, message: Message, recipients: Iterable[Recipient]) -> i
             pref = prefs.get(user_id)
             in_portal = pref.in_portal if pref else default.in_portal
             by_email = pref.by_email if pref else default.by_email
+            frequency = pref.email_frequency if pref else EmailFrequency.IMMEDIATE
             if not (in_portal or by_email):
                 continue
+            status = Delivery.EmailStatus.SKIPPED
+            if by_email:
+                digested = frequency != EmailFrequency.IMMEDIATE
+                status = Delivery.EmailStatus.DIGEST if digested else Delivery.EmailStatus.PENDING
             rows.append(
                 Delivery(
                     brand_id=message.brand_id,
@@ -92,7 +102,8 @@ def deliveries_insert(*, message: Message, recipients: Iterable[Recipient]) -> i
                     partner_id=partner_id,
                     language=language_of(preferred),
                     in_portal=in_portal,
-                    email_status=Delivery.EmailStatus.PENDING if by_email else Delivery.EmailStatus.SKIPPED,
+                    email_status=status,
+                    email_digest=frequency if status == Delivery.EmailStatus.DIGEST else "",
                 )
             )
         Delivery.objects.bulk_create(rows, ignore_conflicts=True)
@@ -159,51 +170,131 @@ def email_build(
     return email
 
 
+INTERRUPTED = "interrupted: the server's answer was not recorded, not sent again"
+SUPPRESSED = "address suppressed after bounces"
+
+
+def suppressed_addresses(*, emails: Iterable[str]) -> set[str]:
+    """Which of these addresses (compared in lower case) bounced for good: no e-mail goes to them."""
+    wanted = {address.lower() for address in emails if address}
+    if not wanted:
+        return set()
+    return set(
+        BouncingAddress.objects.filter(email__in=wanted, suppressed_at__isnull=False).values_list(
+            "email", flat=True
+        )
+    )
+
+
+def _claims_interrupted(*, message: Message, claim: str) -> int:
+    """Deliveries this claimer left ``sending`` (it was killed mid-batch): recorded failed, never resent."""
+    return Delivery.objects.filter(
+        message=message, email_status=Delivery.EmailStatus.SENDING, email_claim=claim
+    ).update(email_status=Delivery.EmailStatus.FAILED, email_error=INTERRUPTED)
+
+
+def _batch_claim(*, message: Message, claim: str, size: int) -> list[Delivery]:
+    """Claim the next ``size`` pending deliveries for ``claim`` and commit; returns them with their users."""
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.filter(message=message, email_status=Delivery.EmailStatus.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            return []
+        # The status in the WHERE: of two claimers reading the same rows, each row goes to one.
+        Delivery.objects.filter(pk__in=ids, email_status=Delivery.EmailStatus.PENDING).update(
+            email_status=Delivery.EmailStatus.SENDING, email_claim=claim
+        )
+    return list(
+        Delivery.objects.filter(pk__in=ids, email_status=Delivery.EmailStatus.SENDING, email_claim=claim)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _batch_finish(*, sent: list[int], refused: dict[int, str], suppressed: list[int]) -> None:
+    """One transaction for the batch's outcome: accepted ``sent``, refused ``failed``, suppressed
+    ``bounced``."""
+    with transaction.atomic():
+        if sent:
+            Delivery.objects.filter(pk__in=sent, email_status=Delivery.EmailStatus.SENDING).update(
+                email_status=Delivery.EmailStatus.SENT, email_sent_at=timezone.now()
+            )
+        for pk, error in refused.items():
+            Delivery.objects.filter(pk=pk).update(
+                email_status=Delivery.EmailStatus.FAILED, email_error=error[:500]
+            )
+        if suppressed:
+            Delivery.objects.filter(pk__in=suppressed).update(
+                email_status=Delivery.EmailStatus.BOUNCED, email_error=SUPPRESSED
+            )
+
+
+def _batch_send(
+    rows: list[Delivery],
+    *,
+    skip: set[int],
+    sent: list[int],
+    refused: dict[int, str],
+    send_one: Callable[[Delivery], None],
+) -> None:
+    """Send each row not in ``skip``, noting in ``sent`` / ``refused`` what the server answered."""
+    for delivery in rows:
+        if delivery.pk in skip:
+            continue
+        try:
+            send_one(delivery)
+        except smtplib.SMTPRecipientsRefused as exc:
+            refused[delivery.pk] = str(exc.recipients)
+            continue
+        sent.append(delivery.pk)
+
+
 def emails_send(*, message: Message, job: Job | None = None) -> dict[str, int]:
     """Send the message's pending e-mails (see the module docstring); returns sent / failed counts."""
     batch_size = max(1, int(settings.RELAIS_COMMS_EMAIL_BATCH))
     pacer = _Pacer(float(settings.RELAIS_COMMS_EMAILS_PER_SECOND))
-    pending = Delivery.objects.filter(message=message, email_status=Delivery.EmailStatus.PENDING)
-    total = pending.count()
+    claim = f"job:{job.pk}" if job is not None else "direct"
+    interrupted = _claims_interrupted(message=message, claim=claim)
+    total = Delivery.objects.filter(message=message, email_status=Delivery.EmailStatus.PENDING).count()
     renders: dict[str, Rendered] = {}
-    sent = failed = 0
-    last_pk = 0
+    counts = {"sent": 0, "failed": 0, "bounced": 0, "interrupted": interrupted}
     connection = get_connection()
+
+    def send_one(delivery: Delivery) -> None:
+        pacer.wait()
+        if delivery.language not in renders:
+            renders[delivery.language] = message_render(message=message, language=delivery.language)
+        email_build(
+            delivery=delivery, rendered=renders[delivery.language], message=message, connection=connection
+        ).send()
+
     connection.open()
     try:
-        while rows := list(pending.filter(pk__gt=last_pk).select_related("user").order_by("pk")[:batch_size]):
-            for delivery in rows:
-                pacer.wait()
-                if delivery.language not in renders:
-                    renders[delivery.language] = message_render(message=message, language=delivery.language)
-                email = email_build(
-                    delivery=delivery,
-                    rendered=renders[delivery.language],
-                    message=message,
-                    connection=connection,
-                )
-                try:
-                    email.send()
-                except smtplib.SMTPRecipientsRefused as exc:
-                    _delivery_failed(delivery=delivery, error=str(exc.recipients))
-                    failed += 1
-                    continue
-                Delivery.objects.filter(pk=delivery.pk, email_status=Delivery.EmailStatus.PENDING).update(
-                    email_status=Delivery.EmailStatus.SENT, email_sent_at=timezone.now()
-                )
-                sent += 1
-            last_pk = rows[-1].pk
+        while rows := _batch_claim(message=message, claim=claim, size=batch_size):
+            bouncing = suppressed_addresses(emails=[d.user.email for d in rows])
+            sent: list[int] = []
+            refused: dict[int, str] = {}
+            suppressed = [d.pk for d in rows if d.user.email.lower() in bouncing]
+            try:
+                _batch_send(rows, skip=set(suppressed), sent=sent, refused=refused, send_one=send_one)
+            except Exception:
+                # A dropped connection: what the server accepted is recorded, the rest of the batch
+                # stays ``sending`` (recorded interrupted when the job runs again). A killed worker
+                # records nothing, which is why a claim is never sent again.
+                _batch_finish(sent=sent, refused=refused, suppressed=suppressed)
+                raise
+            _batch_finish(sent=sent, refused=refused, suppressed=suppressed)
+            counts["sent"] += len(sent)
+            counts["failed"] += len(refused)
+            counts["bounced"] += len(suppressed)
             if job is not None:
-                job_progress(job, done=sent + failed, total=total)
+                job_progress(job, done=counts["sent"] + counts["failed"] + counts["bounced"], total=total)
     finally:
         connection.close()
-    return {"sent": sent, "failed": failed}
-
-
-def _delivery_failed(*, delivery: Delivery, error: str) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(
-        email_status=Delivery.EmailStatus.FAILED, email_error=error[:500]
-    )
+    return counts
 
 
 def message_deliver(*, message: Message, job: Job | None = None) -> dict[str, int]:
@@ -219,7 +310,7 @@ def message_deliver(*, message: Message, job: Job | None = None) -> dict[str, in
 
 
 def delivery_bounce_record(*, delivery_id: int, reason: str) -> bool:
-    """Record that a sent e-mail bounced (from the bounce processor, by its ``X-Relais-Delivery`` id)."""
+    """Record that a sent e-mail bounced (the bounce processor, by its ``X-Relais-Delivery`` id)."""
     return bool(
         Delivery.objects.filter(pk=delivery_id)
         .exclude(email_status=Delivery.EmailStatus.SKIPPED)
