@@ -123,6 +123,7 @@ NOT_PAGES = {
     "comms:unsubscribe": "needs a live unsubscribe token; covered by relais/comms/tests",
     "programs:publish": "POST only",
     "programs:acknowledge": "POST only",
+    "programs:rollup": "POST only",
 }
 # A page is opened when some role reads it (200), is sent on by it (302: the home page sends each role to
 # its own) or when it only answers a POST (405: nothing to read).
