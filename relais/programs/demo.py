@@ -1,7 +1,9 @@
 """Demo channel programs of Atelier Lumen: a base program for the year and three segment programs
 (distributors, French resellers, franchisees), each setting what its segment needs and keeping the rest
 from the base; policies with acknowledgements (one policy in a second version, so some partners are asked
-again), and the tiers of the period so far.
+again), the tiers of the period so far and their benefits (points multiplier, share of marketing funds,
+premium rewards); account objectives: the quarters' amounts proposed from history, and per segment program a
+family objective and a product-mix objective; the rollup of attainment by account.
 
 The demo sell-out carries no customer number: B2B lines get a demo pseudonym (two hex digits of their dedup
 key: a pool of 256 customers per partner) so the acquisition and retention objectives have figures.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -18,8 +21,8 @@ from django.utils import timezone
 from relais.catalog.models import Product
 from relais.core.models import Brand
 from relais.network.models import Segment
-from relais.programs import selectors, services
-from relais.programs.models import PolicyAcknowledgement, Program
+from relais.programs import objectives, rollups, rules, selectors, services
+from relais.programs.models import AccountObjective, ObjectiveSource, PolicyAcknowledgement, Program
 from relais.sellout.models import DeclarationLine
 
 TIERS = [
@@ -37,7 +40,7 @@ TIERS = [
         "min_amount": 120000,
         "min_attainment": 100,
         "min_quality": 98,
-        "benefits": {"points_multiplier": 1.5, "mdf_share": 4, "rewards": "premium"},
+        "benefits": {"points_multiplier": 1.5, "mdf_share": 4, "rewards": "premium", "premium_rewards": True},
     },
 ]
 POLICIES = [
@@ -114,7 +117,72 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
         body=POLICIES[2][2] + " Depuis le 1er juillet, remise de base 33 % sur la famille Éclairage.",
     )
     moves = sum(len(services.program_tiers_compute(program=program)) for program in programs)
-    return {"programs": len(programs), "acknowledgements": acknowledgements, "tier moves": moves}
+    objectives = _account_objectives(brand=brand, programs=programs, today=today)
+    accounts = sum(rollups.program_rollup_refresh(program=program) for program in programs)
+    return {
+        "programs": len(programs),
+        "acknowledgements": acknowledgements,
+        "tier moves": moves,
+        "account objectives": objectives,
+        "rollup accounts": accounts,
+    }
+
+
+# Per segment program: the family its accounts push (units) and the share of it in their amount (percent).
+FAMILY_OBJECTIVES = {
+    "Distributeurs — partenariat logistique": ("Projecteurs LED", 400, 25),
+    "Revendeurs France — conquête": ("Lampes frontales", 60, 20),
+    "Franchisés Lumen Store": ("Lampes torches", 80, 30),
+}
+
+
+def _account_objectives(*, brand: Brand, programs: list[Program], today: dt.date) -> int:
+    """The quarters' amount objectives proposed from history (what the challenges' bonuses read), and per
+    segment program one family objective and one product-mix objective for each account (bulk)."""
+    count = 0
+    for start, end in (
+        (dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+        (dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
+    ):
+        count += len(
+            objectives.account_objectives_propose(
+                brand=brand, period_start=start, period_end=end, program=None
+            )
+        )
+    families = set(Product.objects.filter(brand=brand).values_list("family", flat=True))
+    rows = []
+    for program in programs:
+        family, units, share = FAMILY_OBJECTIVES.get(program.name, ("", 0, 0))
+        if family not in families:
+            continue
+        for partner_id in selectors.program_covered_partner_ids(program=program, at=today):
+            common = {
+                "brand": brand,
+                "program": program,
+                "partner_id": partner_id,
+                "period_start": program.period_start,
+                "period_end": program.period_end,
+                "family": family,
+                "source": ObjectiveSource.ENTERED,
+            }
+            rows.append(
+                AccountObjective(
+                    **common,
+                    metric="units",
+                    scope=rules.objective_scope(family=family),
+                    target=Decimal(units),
+                )
+            )
+            rows.append(
+                AccountObjective(
+                    **common,
+                    metric="mix_share",
+                    scope=rules.objective_scope(family=family),
+                    target=Decimal(share),
+                )
+            )
+    AccountObjective.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return count + len(rows)
 
 
 def _segment_programs(products: list[int]) -> list[tuple[str, str, dict, tuple[str, str, str] | None]]:

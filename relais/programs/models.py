@@ -232,6 +232,9 @@ class ProgressRollup(models.Model):
     units = models.BigIntegerField(default=0)
     attainment = models.FloatField(null=True)  # of the account objective that tiers use; None without one
     reached = models.BooleanField(default=False)
+    # The account's other measures for the dashboard: new customers, repeat share, assortment compliance,
+    # the attainment of each account objective (in the program's order).
+    measures = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -340,10 +340,10 @@ def _segment_trends(*, brand: Brand, period_start: dt.date, metric: str) -> dict
         metric=metric,
     )
     members: dict[int | None, set[int]] = defaultdict(set)
-    for pid, sid in SegmentMembership.objects.filter(segment__brand=brand, valid_to__isnull=True).values_list(
-        "partner_id", "segment_id"
-    ):
-        members[sid].add(pid)
+    for pid, segment_id in SegmentMembership.objects.filter(
+        segment__brand=brand, valid_to__isnull=True
+    ).values_list("partner_id", "segment_id"):
+        members[segment_id].add(pid)
     members[None] = set(recent) | set(before)
     trends: dict[int | None, Decimal] = {}
     for sid, ids in members.items():

@@ -413,7 +413,7 @@ def partner_tier_benefits(*, partner: PartnerCompany, at: dt.date | None = None)
         out["next_tier"] = first["code"] if first else ""
         out["next_tier_name"] = first.get("name", "") if first else ""
         return out
-    benefits = next((t.get("benefits", {}) for t in tiers if t["code"] == move.tier), {})
+    benefits: dict[str, Any] = next((t.get("benefits", {}) for t in tiers if t["code"] == move.tier), {})
     out.update(
         tier=move.tier,
         tier_name=tier_name(tiers=tiers, code=move.tier) if move.tier else "",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("programs/<int:program_id>/aspect/", views.program_aspect, name="aspect"),
     path("programs/<int:program_id>/policy/", views.program_policy, name="policy"),
     path("programs/<int:program_id>/tiers/", views.program_tiers, name="tiers"),
+    path("programs/<int:program_id>/rollup/", views.program_rollup, name="rollup"),
     path("programs/compare/", views.program_compare, name="compare"),
     path("programs/objectives/", objective_views.objective_page, name="objectives"),
     path("portal/program/", views.my_program, name="mine"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 from relais.followups import programs as followups_programs
 from relais.network.models import PartnerCompany
-from relais.programs import rules, selectors, services
+from relais.programs import rollups, rules, selectors, services
 from relais.programs.forms import METRIC_LABELS, AspectForm, ObjectiveForm, PolicyForm, ProgramForm
 from relais.programs.objective_selectors import account_objective_list, account_objective_progress
 
@@ -56,28 +57,27 @@ def program_new(request: AuthedRequest) -> HttpResponse:
 def program_detail(request: AuthedRequest, program_id: int) -> HttpResponse:
     brand = access_brand_staff(request.user)
     program = selectors.program_get(brand=brand, program_id=program_id)
-    return render(request, "programs/detail.html", _detail_context(program))
+    return render(request, "programs/detail.html", _detail_context(program, page=request.GET.get("page")))
 
 
-def _detail_context(program: Any, **forms: Any) -> dict[str, Any]:
+@login_required
+@require_POST
+def program_rollup(request: AuthedRequest, program_id: int) -> HttpResponse:
+    """Refresh the program's rollup of attainment by account in the background."""
+    brand = access_brand_staff(request.user)
+    program = selectors.program_get(brand=brand, program_id=program_id)
+    rollups.program_rollup_enqueue(program=program)
+    messages.success(request, _("The accounts' attainment is being computed again."))
+    return redirect("programs:detail", program_id=program.pk)
+
+
+def _detail_context(program: Any, page: str | None = None, **forms: Any) -> dict[str, Any]:
+    """The editor and dashboard. Attainment by account reads the rollup table (refreshed by a job, its
+    as-of shown), a page at a time; the channel figures and objectives are computed live."""
     content = selectors.program_effective_content(program=program)
-    progress = selectors.program_progress(program=program)
-    assortment = selectors.program_assortment(program=program)
-    partners = {p.pk: p for p in PartnerCompany.objects.filter(pk__in=progress.partners)}
-    rows = [
-        {
-            "partner": partners[pid],
-            "measures": m,
-            "compliance": assortment["compliance"].get(pid),
-            "attainment": [
-                o["attainment_by_partner"].get(pid)
-                for o in progress.objectives
-                if o.get("level") == "account"
-            ],
-        }
-        for pid, m in progress.partners.items()
-        if pid in partners
-    ]
+    progress = rollups.program_channel_progress(program=program)
+    assortment = selectors.program_assortment(program=program, partner_ids=[])
+    accounts = Paginator(rollups.program_rollup_rows(program=program), 50).get_page(page)
     overridden = rules.overridden_keys(
         base=program.base.content if program.base else None, own=program.content
     )
@@ -89,7 +89,8 @@ def _detail_context(program: Any, **forms: Any) -> dict[str, Any]:
             {**o, "label": METRIC_LABELS.get(o["metric"], o["metric"])} for o in progress.objectives
         ],
         "channel": progress.channel,
-        "rows": sorted(rows, key=lambda r: r["partner"].name),
+        "accounts": accounts,
+        "rollups": rollups.program_family_rollups(program=program),
         "account_objectives": [
             METRIC_LABELS[o["metric"]] for o in progress.objectives if o.get("level") == "account"
         ],
