@@ -37,6 +37,7 @@ KINDS: dict[str, Kind] = {
     "order_shipped": Kind(_("Reward order shipped"), Category.TRANSACTIONAL),
     "challenge_launched": Kind(_("A challenge starts"), Category.MARKETING),
     "content_new": Kind(_("New sales aids"), Category.MARKETING, by_email=False),
+    "certification_expiring": Kind(_("A certification of mine expires soon"), Category.TRANSACTIONAL),
     ANNOUNCEMENT: Kind(_("The brand's announcements"), Category.TRANSACTIONAL),
     MARKETING: Kind(_("The brand's newsletters"), Category.MARKETING),
 }
@@ -82,6 +83,13 @@ NOTIFICATION_TEXTS: dict[str, tuple[Promise, Promise]] = {
     "content_new": (
         _("New sales aid: %(title)s"),
         _("A new sales aid is in your library: %(title)s."),
+    ),
+    "certification_expiring": (
+        _("Your certification %(certification)s expires on %(expires_on)s"),
+        _(
+            "Your certification %(certification)s expires on %(expires_on)s. "
+            "Take its training again to renew it."
+        ),
     ),
 }
 
