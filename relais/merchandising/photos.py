@@ -3,7 +3,9 @@ at most ``MAX_PHOTO_BYTES``, stored under a random name."""
 
 from __future__ import annotations
 
+import struct
 import uuid
+import zlib
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -28,3 +30,24 @@ def photo_checked(upload: UploadedFile, *, field: str = "photo") -> tuple[str, s
         if head.startswith(signature):
             return content_type, f"{uuid.uuid4().hex}.{extension}"
     raise ApplicationError(_("The photo must be a JPEG or PNG image."), extra={"field": field})
+
+
+def png_image(*, width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (200, 30, 40)) -> bytes:
+    """A small plain-colour PNG (the demo's and the tests' photos)."""
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _row in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
