@@ -49,6 +49,15 @@ def access_partner_admin(user: User) -> PartnerCompany:
     return partner
 
 
+def access_distributor(user: User) -> PartnerCompany:
+    """A distributor's pages (its resellers, declaring for them): the admin of a partner the brand marked as
+    a distributor."""
+    partner = access_partner_admin(user)
+    if not partner.is_distributor:
+        raise PermissionDenied
+    return partner
+
+
 def access_partner_by_id(*, user: User, partner_id: int) -> PartnerCompany:
     """A partner company as seen by ``user``: brand staff see their brand's, partner users only their own."""
     brand = access_brand_for_user(user)

@@ -52,6 +52,9 @@ class PartnerCompany(TimeStampedModel):
         related_name="children",
         verbose_name=_("parent distributor"),
     )
+    # The brand decides which partners are distributors: a distributor's admin sees its resellers (the
+    # partners whose ``parent`` it is) and declares on their behalf (relais.sellout.distributor).
+    is_distributor = models.BooleanField(_("distributor (declares for its resellers)"), default=False)
     country = models.CharField(_("country"), max_length=2)
     region = models.CharField(_("region"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)

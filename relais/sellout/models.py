@@ -64,6 +64,15 @@ class Declaration(TimeStampedModel):
     api_key = models.ForeignKey(
         "api.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="declarations"
     )
+    # The distributor that declared these sales on behalf of ``partner``, its reseller (whose sales they
+    # are); empty when the partner declared them itself (relais.sellout.distributor).
+    declared_by_partner = models.ForeignKey(
+        "network.PartnerCompany",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations_on_behalf",
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     # Outcome counters, maintained by the services that add lines or review them.
     lines_accepted = models.PositiveIntegerField(default=0)
@@ -136,6 +145,8 @@ class DeclarationLine(models.Model):
             models.Index(fields=["brand", "sale_date"]),
             models.Index(fields=["declaration", "status"]),
             models.Index(fields=["partner", "sale_date"]),
+            # The review queue: a brand's flagged lines, most amount first, without reading its other lines.
+            models.Index(fields=["brand", "status", "amount"], name="sellout_line_status_amount"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.sellout import views, views_imports, views_reconciliation
+from relais.sellout import views, views_distributor, views_imports, views_reconciliation
 
 app_name = "sellout"
 
@@ -66,5 +66,18 @@ urlpatterns = [
         "partners/<int:partner_id>/data-quality/",
         views_reconciliation.partner_quality,
         name="partner_quality",
+    ),
+    # A distributor's portal: its resellers, and declaring on their behalf
+    path("portal/resellers/", views_distributor.distributor_resellers, name="distributor_resellers"),
+    path("portal/resellers/declare/", views_distributor.distributor_declare, name="distributor_declare"),
+    path(
+        "portal/resellers/imports/upload/",
+        views_distributor.distributor_import_upload,
+        name="distributor_import_upload",
+    ),
+    path(
+        "portal/resellers/imports/<int:import_id>/mapping/",
+        views_distributor.distributor_import_mapping,
+        name="distributor_import_mapping",
     ),
 ]

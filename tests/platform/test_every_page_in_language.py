@@ -38,6 +38,7 @@ from relais.incentives.tests.factories import running_challenge
 from relais.network.tests.factories import SegmentFactory, SiteFactory
 from relais.programs.tests.factories import ProgramFactory
 from relais.sellout.tests.factories import catalogue
+from tests.platform.test_tenant_isolation_funds import funds_objects
 from tests.platform.test_tenant_isolation_matrix import company
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,9 @@ FILLERS: dict[str, Callable[[SimpleNamespace], list[list[Any]]]] = {
     "programs:tiers": lambda o: [[o.program.pk]],
     "incentives:my_redeem_confirm": lambda o: [[o.own.reward.pk]],
     "incentives:my_order_cancel": lambda o: [[o.own.order.pk]],
+    "funds:budget_detail": lambda o: [[funds_objects(o).budget.pk]],
+    "funds:request_detail": lambda o: [[funds_objects(o).request.pk]],
+    "funds:my_request": lambda o: [[funds_objects(o).request.pk]],
 }
 
 # Named URLs that are not pages a person reads, or that only answer a POST.
@@ -106,6 +110,7 @@ NOT_PAGES = {
     "sellout:declaration_line_remove": "POST only",
     "sellout:declaration_discard": "POST only",
     "sellout:import_retry": "POST only",
+    "sellout:distributor_import_mapping": "a distributor's own upload; covered by relais/sellout/tests/distributor",
     "sellout:import_rejected_csv": "a CSV file (exports are tested by their app)",
     "sellout:brand_import_rejected_csv": "a CSV file (exports are tested by their app)",
     "sellout:brand_line_review": "POST only",
@@ -123,6 +128,13 @@ NOT_PAGES = {
     "comms:unsubscribe": "needs a live unsubscribe token; covered by relais/comms/tests",
     "programs:publish": "POST only",
     "programs:acknowledge": "POST only",
+    "funds:budget_run": "POST only",
+    "funds:request_decide": "POST only",
+    "funds:claim_decide": "POST only",
+    "funds:claim_pay": "POST only",
+    "funds:my_request_cancel": "POST only",
+    "funds:ledger_export": "a CSV or workbook file (exports are tested by their app)",
+    "funds:proof": "a proof file (PDF or image); covered by tests/platform/test_tenant_isolation_funds.py",
     "programs:rollup": "POST only",
 }
 # A page is opened when some role reads it (200), is sent on by it (302: the home page sends each role to

@@ -161,7 +161,9 @@ class Engine:
             RowError(row=row, field=name, message=message)
             for row, name, message in checked.errors.iter_rows()
         ]
-        errors += _duplicate_errors(sorted(duplicate_set))
+        errors += _duplicate_errors(
+            sorted(duplicate_set), origins=duplicate_origins(lines, duplicate_rows, self.declaration.brand_id)
+        )
         errors.sort(key=lambda e: e.row)
         if self.sellout_import is not None:
             self._store_row_errors(errors, frame, raw_columns or [])
@@ -262,11 +264,60 @@ class Engine:
             self._store_row_errors(errors, pl.DataFrame(), [])
 
 
-def _duplicate_errors(rows: list[int]) -> list[RowError]:
+def _duplicate_errors(rows: list[int], *, origins: dict[int, str] | None = None) -> list[RowError]:
     message = _("This sale was already declared (duplicate line)")
+    origins = origins or {}
     return [
-        RowError(row=row, field="", message=message, kind=ImportRowError.Kind.DUPLICATE.value) for row in rows
+        RowError(
+            row=row, field="", message=origins.get(row, message), kind=ImportRowError.Kind.DUPLICATE.value
+        )
+        for row in rows
     ]
+
+
+# Duplicates named with the declaration that holds the first copy, per batch (past them, the plain reason).
+MAX_ORIGINS_NAMED = 1000
+
+
+def duplicate_origins(lines: pl.DataFrame, duplicate_rows: list[int], brand_id: int) -> dict[int, str]:
+    """Source row -> why it is a duplicate, naming who declared the sale first and in which declaration.
+
+    The key leads with the partner whose sale it is, so the first copy is always that partner's own: declared
+    by it, or by its distributor on its behalf (``Declaration.declared_by_partner``). The same sale sent by a
+    distributor and by its reseller is thus recognised in either order and counted once.
+    """
+    if not duplicate_rows:
+        return {}
+    wanted = lines.filter(pl.col("source_row").is_in(duplicate_rows[:MAX_ORIGINS_NAMED]))
+    key_of_row = dict(zip(wanted["source_row"].to_list(), wanted["dedup_key"].to_list(), strict=True))
+    firsts = {
+        key: (declaration_id, partner_name, distributor_name)
+        for key, declaration_id, partner_name, distributor_name in DeclarationLine.objects.filter(
+            brand_id=brand_id, dedup_key__in=list(key_of_row.values())
+        ).values_list(
+            "dedup_key",
+            "declaration_id",
+            "declaration__partner__name",
+            "declaration__declared_by_partner__name",
+        )
+    }
+    origins = {}
+    for row, key in key_of_row.items():
+        if key not in firsts:
+            continue
+        declaration_id, partner_name, distributor_name = firsts[key]
+        values = {"partner": partner_name, "distributor": distributor_name, "declaration": declaration_id}
+        if distributor_name:
+            text = _(
+                "This sale was already declared by %(distributor)s on behalf of %(partner)s "
+                "(declaration %(declaration)s): it is counted once."
+            )
+        else:
+            text = _(
+                "This sale was already declared by %(partner)s (declaration %(declaration)s): it is counted once."
+            )
+        origins[row] = text % values
+    return origins
 
 
 def catalogue_load(brand_id: int) -> validate.Catalogue:
