@@ -307,7 +307,11 @@ def completion_report(*, brand: Brand, module_id: int | None = None) -> list[Rep
                 continue
             rows.append(
                 ReportRow(
-                    partners[user.partner_id], user, modules[mid], due_on, completions.get((user.pk, mid))
+                    partners[user.partner_id or 0],
+                    user,
+                    modules[mid],
+                    due_on,
+                    completions.get((user.pk, mid)),
                 )
             )
     return sorted(rows, key=lambda r: (r.partner.name, r.user.email, r.module.title))

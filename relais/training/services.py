@@ -297,11 +297,15 @@ def attempt_submit(
         completion.score = max(completion.score, score)
         completion.last_passed_at = now
         completion.save(update_fields=["score", "last_passed_at"])
-    awards = _certifications_grant(module=module, user=user, today=timezone.localdate())
+    awards = _certifications_grant(
+        module=module, user=user, partner_id=user.partner_id, today=timezone.localdate()
+    )
     return AttemptOutcome(attempt=attempt, completion=completion, first_pass=first_pass, awards=awards)
 
 
-def _certifications_grant(*, module: TrainingModule, user: User, today: dt.date) -> list[CertificationAward]:
+def _certifications_grant(
+    *, module: TrainingModule, user: User, partner_id: int, today: dt.date
+) -> list[CertificationAward]:
     """Grant each certification of ``module`` whose modules the user has all passed — since its renewal
     window opened (``REMINDER_DAYS`` before the current grant expires) when they hold it already."""
     granted = []
@@ -328,7 +332,7 @@ def _certifications_grant(*, module: TrainingModule, user: User, today: dt.date)
                 brand_id=module.brand_id,
                 certification=certification,
                 user=user,
-                partner_id=user.partner_id,
+                partner_id=partner_id,
                 awarded_on=today,
                 expires_on=months_later(today, certification.validity_months),
             )

@@ -27,7 +27,9 @@ def test_assignments_reach_everyone_a_segment_or_a_role(brand, partner, other_pa
     segment = SegmentFactory(brand=brand)
     member(segment, partner)
     for_segment = published_module(brand, assign=False, title="Segment")
-    services.assignment_add(module=for_segment, target="segment", segment=segment, due_on=dt.date(2027, 1, 15))
+    services.assignment_add(
+        module=for_segment, target="segment", segment=segment, due_on=dt.date(2027, 1, 15)
+    )
     for_sellers = published_module(brand, assign=False, title="Vendeurs")
     services.assignment_add(module=for_sellers, target="role", role=Role.PARTNER_SELLER)
 
