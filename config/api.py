@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from relais.api.apis import router as brand_router
 from relais.api.idempotency import IdempotencyConflict
 from relais.comms.apis import router as comms_router
 from relais.core.errors import ApplicationError
@@ -52,3 +53,4 @@ api.add_router("", sellout_router)
 api.add_router("", incentives_router)
 api.add_router("", comms_router)
 api.add_router("", programs_router)
+api.add_router("/brand", brand_router)  # brand keys only (relais/api/apis.py)

@@ -2,7 +2,7 @@
 
 - same key + same request (method, path, body) → the stored response (status and body) is replayed, no new work;
 - same key + another request → 409;
-- a key is scoped to the partner and kept 24 hours;
+- a key is scoped to the partner (or, on the brand endpoints, to the brand key) and kept 24 hours;
 - concurrent first use: the key is reserved by an INSERT under a unique constraint, committed before the work
   starts, so the second request sees the reservation and gets a 409 "still in progress" (never the work twice).
 
@@ -38,7 +38,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.api.models import IdempotencyRecord
+from relais.api.models import BrandApiKey, IdempotencyRecord
 from relais.core.errors import ApplicationError
 from relais.network.models import PartnerCompany
 
@@ -88,41 +88,48 @@ def request_fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def _reserve(
-    *, partner: PartnerCompany, key: str, request_hash: str
-) -> tuple[IdempotencyRecord | None, bool]:
+def _owner(partner: PartnerCompany | None, brand_api_key: BrandApiKey | None) -> dict[str, Any]:
+    """The fields a key is scoped by: the partner (partner keys) or the brand key (brand endpoints)."""
+    if partner is not None and brand_api_key is None:
+        return {"brand_id": partner.brand_id, "partner": partner}
+    if brand_api_key is not None and partner is None:
+        return {"brand_id": brand_api_key.brand_id, "brand_api_key": brand_api_key}
+    raise ValueError("an idempotency key belongs to a partner or to a brand key, exactly one")
+
+
+def _reserve(*, owner: dict[str, Any], key: str, request_hash: str) -> tuple[IdempotencyRecord | None, bool]:
     """Insert the reservation row (committed at once); on a clash, return the existing row instead."""
-    # Forgetting this partner's expired keys here keeps the table bounded without a scheduler.
-    IdempotencyRecord.objects.filter(
-        partner=partner, created_at__lt=timezone.now() - IDEMPOTENCY_TTL
-    ).delete()
+    scope = {k: v for k, v in owner.items() if k != "brand_id"}
+    # Forgetting this owner's expired keys here keeps the table bounded without a scheduler.
+    IdempotencyRecord.objects.filter(**scope, created_at__lt=timezone.now() - IDEMPOTENCY_TTL).delete()
     try:
         with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                brand_id=partner.brand_id, partner=partner, key=key, request_hash=request_hash
-            )
+            record = IdempotencyRecord.objects.create(**owner, key=key, request_hash=request_hash)
         return record, True
     except IntegrityError:
-        return IdempotencyRecord.objects.filter(partner=partner, key=key).first(), False
+        return IdempotencyRecord.objects.filter(**scope, key=key).first(), False
 
 
 def idempotent_call(
     *,
-    partner: PartnerCompany,
+    partner: PartnerCompany | None = None,
+    brand_api_key: BrandApiKey | None = None,
     key: str | None,
     request_hash: str,
     run: Callable[[], tuple[int, Any]],
 ) -> tuple[int, Any]:
-    """Run ``run`` once per (partner, key) and return its (status, JSON-ready body), or the stored one.
+    """Run ``run`` once per (partner, key) — or (brand key, key) — and return its (status, JSON-ready body),
+    or the stored one.
 
     Without a key, ``run`` simply runs. Raises ``IdempotencyConflict`` (409) on reuse with another request or
     while the first request with the key is still in progress; ``ApplicationError`` for an unusable key.
     """
+    owner = _owner(partner, brand_api_key)
     if key is None or key == "":
         return run()
     if len(key) > MAX_KEY_LENGTH:
         raise ApplicationError(_("The Idempotency-Key header must be at most 255 characters."))
-    record, created = _reserve(partner=partner, key=key, request_hash=request_hash)
+    record, created = _reserve(owner=owner, key=key, request_hash=request_hash)
     if (
         not created
         and record is not None
@@ -135,7 +142,7 @@ def idempotent_call(
             pk=record.pk, status_code__isnull=True, created_at=record.created_at
         ).delete()
         if taken:
-            record, created = _reserve(partner=partner, key=key, request_hash=request_hash)
+            record, created = _reserve(owner=owner, key=key, request_hash=request_hash)
     if record is None:  # the clashing row expired and was removed between our INSERT and SELECT
         raise IdempotencyConflict(_("A request with this Idempotency-Key is being processed; retry shortly."))
     if not created:

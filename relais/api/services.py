@@ -1,17 +1,20 @@
-"""Writes of the API app: partner API keys."""
+"""Writes of the API app: partner API keys and brand API keys."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.accounts.models import User
-from relais.api.models import ApiKey
+from relais.api.models import ApiKey, BrandApiKey, BrandScope
+from relais.audit.services import audit_record
 from relais.core.errors import ApplicationError
+from relais.core.models import Brand
 from relais.network.models import PartnerCompany
 
 KEY_PREFIX = "rk"
@@ -53,4 +56,55 @@ def api_key_revoke(*, api_key: ApiKey, user: User | None = None) -> ApiKey:
         locked.revoked_at = timezone.now()
         locked.revoked_by = user
         locked.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    return locked
+
+
+BRAND_KEY_PREFIX = "rb"
+
+
+@transaction.atomic
+def brand_api_key_create(
+    *, brand: Brand, name: str, scopes: Sequence[str], created_by: User | None = None
+) -> tuple[BrandApiKey, str]:
+    """Create a brand key with ``scopes`` and return it with the full key text, never stored nor shown again."""
+    name = name.strip()
+    if not name:
+        raise ApplicationError(_("Give the key a name."))
+    known = set(BrandScope.values)
+    unknown = sorted(set(scopes) - known)
+    if unknown:
+        raise ApplicationError(_("Unknown scope: %(scopes)s.") % {"scopes": ", ".join(unknown)})
+    if not scopes:
+        raise ApplicationError(_("Choose at least one scope."))
+    prefix = secrets.token_hex(4)
+    while BrandApiKey.objects.filter(prefix=prefix).exists():
+        prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    api_key = BrandApiKey.objects.create(
+        brand=brand,
+        name=name[:100],
+        prefix=prefix,
+        secret_hash=api_key_hash(secret),
+        scopes=sorted(set(scopes)),
+        created_by=created_by,
+    )
+    audit_record(
+        brand=brand,
+        actor=created_by,
+        action="brand_api_key.created",
+        target=api_key,
+        details={"scopes": api_key.scopes},
+    )
+    return api_key, f"{BRAND_KEY_PREFIX}_{prefix}_{secret}"
+
+
+@transaction.atomic
+def brand_api_key_revoke(*, api_key: BrandApiKey, user: User | None = None) -> BrandApiKey:
+    """Revoke a brand key at once; revoking twice changes nothing."""
+    locked = BrandApiKey.objects.select_for_update().get(pk=api_key.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = user
+        locked.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+        audit_record(brand=locked.brand, actor=user, action="brand_api_key.revoked", target=locked)
     return locked

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from relais.accounts.models import User
 from relais.comms.models import Message
-from relais.followups import comms
+from relais.followups import comms, webhooks
 from relais.incentives import services
 from relais.incentives.models import Challenge, RedemptionOrder
 
@@ -17,6 +17,7 @@ def order_approve(*, order: RedemptionOrder, user: User) -> RedemptionOrder:
     """Approve a reward order, then tell who placed it (sent after commit)."""
     order = services.order_approve(order=order, user=user)
     comms.order_approved(order=order)
+    webhooks.order_status_changed(order=order)
     return order
 
 
@@ -25,6 +26,7 @@ def order_ship(*, order: RedemptionOrder, user: User) -> RedemptionOrder:
     """Mark a reward order shipped, then tell who placed it (sent after commit)."""
     order = services.order_ship(order=order, user=user)
     comms.order_shipped(order=order)
+    webhooks.order_status_changed(order=order)
     return order
 
 

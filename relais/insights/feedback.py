@@ -194,3 +194,42 @@ def feedback_themes(text: str, classifier: ThemeClassifier | None = None) -> lis
 
 def theme_label(theme: str) -> str:
     return str(THEME_LABELS.get(theme, theme))
+
+
+# --- personal data in comments -------------------------------------------------------------------------
+# A customer's comment sometimes carries an e-mail address or a phone number ("rappelez-moi au 06 12 34 56
+# 78"): neither is needed to read a theme, so both are replaced at ingest by a placeholder. The phone pattern
+# wants 9 to 15 digits with an optional "+" or "00" country prefix, digits grouped by spaces, dots, dashes or
+# brackets — enough for the French, Belgian, Swiss, German, Spanish, Italian and UK ways of writing them —
+# and never takes a date (2026-11-02), a price (1 299,00) or a product code (a GTIN is 13 digits in one
+# block, which stays: no separator inside, no leading + or 0 with groups). See relais/privacy/tests.
+EMAIL_PLACEHOLDER = "[e-mail]"
+PHONE_PLACEHOLDER = "[phone]"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_PHONE = re.compile(
+    r"(?<![\w+])"  # not glued to a word or another number
+    r"(?:\+|00)?\d{1,4}"  # a country prefix or the first group
+    r"(?:[ .\-/]?\(?\d{1,4}\)?){2,6}"  # further groups, each maybe after a separator
+    r"(?![\w])"
+)
+
+
+def _phone_like(candidate: str) -> bool:
+    digits = sum(ch.isdigit() for ch in candidate)
+    if not 9 <= digits <= 15:
+        return False
+    grouped = any(sep in candidate for sep in " .-/()")
+    # One unbroken run of digits is a phone only when written internationally (+33612345678) or as a
+    # ten-digit national number starting with 0 (0612345678); else it is a code, a GTIN, an order number.
+    if not grouped:
+        return candidate.startswith("+") or (candidate.startswith("0") and digits == 10)
+    # Grouped digits with a dot or dash between two-digit groups of a date-like shape are not phones.
+    return not re.fullmatch(r"\d{1,4}[.\-/]\d{1,2}[.\-/]\d{1,4}", candidate)
+
+
+def feedback_scrub(text: str) -> str:
+    """``text`` without e-mail addresses and phone numbers (each replaced by a placeholder)."""
+    if not text:
+        return text
+    text = _EMAIL.sub(EMAIL_PLACEHOLDER, text)
+    return _PHONE.sub(lambda m: PHONE_PLACEHOLDER if _phone_like(m.group(0)) else m.group(0), text)
