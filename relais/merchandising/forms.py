@@ -44,7 +44,7 @@ class ChecklistForm(forms.Form):
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.filter(brand=brand)  # type: ignore[attr-defined]
-        self.fields["campaign"].queryset = Message.objects.filter(brand=brand, kind="campaign")  # type: ignore[attr-defined]
+        self.fields["campaign"].queryset = Message.objects.filter(brand=brand).exclude(kind="notification")  # type: ignore[attr-defined]
 
     def clean_items(self) -> list[tuple[str, str]]:
         rows = []

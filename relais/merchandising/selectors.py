@@ -131,7 +131,6 @@ def compliance(*, brand: Brand, partner: PartnerCompany | None = None) -> dict[s
         for row in answers.values(
             "visit__checklist__program_id",
             "visit__checklist__program__name",
-            "visit__checklist__campaign__name",
             "visit__checklist__name",
         )
         .annotate(**counts)
