@@ -2,8 +2,8 @@
 right links; a job killed half-way and delivered again sends the other half only."""
 
 import pytest
-from django.db.models import Count
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from relais.accounts.models import Role
