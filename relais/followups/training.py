@@ -9,6 +9,7 @@ its consequences.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -17,9 +18,11 @@ from django.db import transaction
 
 from relais.accounts.models import User
 from relais.comms.services import notification_send
+from relais.core.models import Brand
 from relais.incentives.models import PointsEntry
 from relais.incentives.reasons import Reason
 from relais.incentives.services.ledger import points_credit
+from relais.training import demo as training_demo
 from relais.training import selectors as training_selectors
 from relais.training import services as training
 from relais.training.models import CertificationAward, Completion, TrainingModule
@@ -78,3 +81,18 @@ def certification_reminders_send(*, today: dt.date | None = None) -> int:
         )
         told += training.awards_mark_reminded(award_ids=[a.pk for a in members])
     return told
+
+
+def demo_load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
+    """The training demo (``relais.training.demo``), then the points of its completions through the ledger,
+    as a completion on the module page would have posted them."""
+    counts = dict(training_demo.load(brand=brand, rng=rng))
+    completions = Completion.objects.filter(brand=brand, module__points__gt=0).select_related(
+        "module__brand", "partner", "user"
+    )
+    counts["training points credits"] = sum(
+        1
+        for completion in completions.order_by("completed_at", "id")
+        if completion_credit(completion=completion)
+    )
+    return counts

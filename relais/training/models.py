@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Brand, TimeStampedModel
@@ -147,7 +148,7 @@ class Attempt(models.Model):
     score = models.PositiveSmallIntegerField()  # percent of questions answered right
     passed = models.BooleanField()
     answers = models.JSONField(default=dict)  # {question id: [choice ids]}
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
