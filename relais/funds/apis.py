@@ -40,8 +40,10 @@ class AllocationOut(Schema):
 
 
 class RequestIn(Schema):
-    allocation_id: int = Field(..., ge=1)
-    activity_type: str = Field(..., description="The code of one of the brand's activity types")
+    allocation_id: int = Field(..., ge=1, le=2**63 - 1)
+    activity_type: str = Field(
+        ..., max_length=40, description="The code of one of the brand's activity types"
+    )
     title: str = Field(..., min_length=1, max_length=200)
     planned_cost: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
     starts_on: dt.date

@@ -55,7 +55,7 @@ def _frames(entries: QuerySet[FundEntry]) -> Iterator[pl.DataFrame]:
     )
     chunk = []
     for created_at, *rest in rows.iterator(chunk_size=CHUNK):
-        rest[3] = labels.get(rest[3], rest[3])
+        rest[3] = labels.get(str(rest[3]), rest[3])
         chunk.append([created_at.date(), *rest])
         if len(chunk) == CHUNK:
             yield rows_frame(chunk, SCHEMA)

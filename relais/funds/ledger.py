@@ -68,15 +68,22 @@ def balances_of(allocation_ids: Iterable[int]) -> dict[int, Balance]:
     """The balances of each allocation (those without entries have zero balances), in one query."""
     ids = list(allocation_ids)
     out = {pk: Balance() for pk in ids}
-    rows = FundEntry.objects.filter(allocation_id__in=ids).values("allocation_id").annotate(**_sums())
-    for row in rows:
-        out[row["allocation_id"]] = Balance(
-            accrued=row["accrual"] or ZERO,
-            allocated=row["allocation"] or ZERO,
-            reserved_in=row["reservation"] or ZERO,
-            released=row["release"] or ZERO,
-            paid=row["payment"] or ZERO,
-            expired=row["expiry"] or ZERO,
+    sums = _sums()
+    rows = (
+        FundEntry.objects.filter(allocation_id__in=ids)
+        .values("allocation_id")
+        .annotate(**sums)
+        .values_list("allocation_id", *sums)
+    )
+    for allocation_id, *amounts in rows:
+        by_kind = dict(zip(sums, amounts, strict=True))
+        out[allocation_id] = Balance(
+            accrued=by_kind["accrual"] or ZERO,
+            allocated=by_kind["allocation"] or ZERO,
+            reserved_in=by_kind["reservation"] or ZERO,
+            released=by_kind["release"] or ZERO,
+            paid=by_kind["payment"] or ZERO,
+            expired=by_kind["expiry"] or ZERO,
         )
     return out
 

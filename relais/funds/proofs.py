@@ -74,7 +74,7 @@ def proofs_check(*, files: Sequence[ProofFile], required: Sequence[str]) -> list
         kind, content_type = sniffed
         checked.append(
             CheckedProof(
-                name=item.name[:200] or "proof",
+                name=item.name.replace("\x00", "")[:200] or "proof",
                 content=item.content,
                 kind=kind,
                 content_type=content_type,

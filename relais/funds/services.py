@@ -38,6 +38,7 @@ from relais.programs.models import Program
 
 ZERO = ledger.ZERO
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1000000000000")  # the columns hold 12 digits before the point
 OPEN_CLAIM = (
     FundClaim.Status.SUBMITTED,
     FundClaim.Status.APPROVED,
@@ -54,7 +55,18 @@ def _money(value: Decimal | int | str, *, field: str) -> Decimal:
         raise ApplicationError(_("Enter an amount."), extra={"field": field}) from exc
     if amount < 0:
         raise ApplicationError(_("The amount cannot be negative."), extra={"field": field})
+    if amount >= MAX_AMOUNT:
+        raise ApplicationError(_("The amount is too large."), extra={"field": field})
     return amount
+
+
+def _text_check(**texts: str) -> None:
+    """Text a database cannot store (a NUL character) is refused with its field named."""
+    for field, text in texts.items():
+        if "\x00" in text:
+            raise ApplicationError(
+                _("This text holds a character that is not allowed."), extra={"field": field}
+            )
 
 
 # --- set-up -----------------------------------------------------------------------------------------------
@@ -282,6 +294,7 @@ def fund_request_submit(
         raise ApplicationError(_("The planned cost must be above zero."), extra={"field": "planned_cost"})
     if ends_on < starts_on:
         raise ApplicationError(_("The activity ends before it starts."), extra={"field": "ends_on"})
+    _text_check(title=title, description=description, expected_results=expected_results, key=idempotency_key)
     try:
         with transaction.atomic():
             return FundRequest.objects.create(
@@ -427,6 +440,7 @@ def fund_claim_submit(
     cost = _money(actual_cost, field="actual_cost")
     if cost <= 0:
         raise ApplicationError(_("The actual cost must be above zero."), extra={"field": "actual_cost"})
+    _text_check(note=note, key=idempotency_key)
     checked = proofs_check(files=files, required=request.activity_type.required_proofs)
     try:
         with transaction.atomic():

@@ -4,6 +4,7 @@ claims and payments; the partner's "Marketing funds"; the proof files, served to
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -86,8 +87,8 @@ def budget_detail(request: AuthedRequest, budget_id: int) -> HttpResponse:
                 budget=budget,
                 partner=data["partner"],
                 kind=data["kind"],
-                amount=data["amount"] or 0,
-                percent=data["percent"] or 0,
+                amount=Decimal(data["amount"] or 0),
+                percent=Decimal(data["percent"] or 0),
                 cap=data["cap"],
                 by=request.user,
             )
@@ -327,7 +328,7 @@ def proof_file(request: AuthedRequest, proof_id: int) -> FileResponse:
         raise Http404
     response = FileResponse(proof.file.open("rb"), content_type=proof.content_type)
     response["Content-Disposition"] = (
-        f'inline; filename="proof-{proof.pk}.{proof.file.name.rsplit(".", 1)[-1]}"'
+        f'inline; filename="proof-{proof.pk}.{(proof.file.name or "").rsplit(".", 1)[-1]}"'
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

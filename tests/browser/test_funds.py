@@ -4,7 +4,7 @@ the partner claims with a photo of the shop window, the brand approves the claim
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from relais.accounts.tests.factories import PASSWORD
 from relais.funds import ledger
@@ -44,7 +44,7 @@ def test_a_partner_requests_mdf_the_brand_approves_the_partner_claims_with_a_pho
     phone_page.reload()
     phone_page.locator("#id_actual_cost").fill("480")
     phone_page.get_by_test_id("proofs").set_input_files(
-        files=[{"name": "vitrine.png", "mimeType": "image/png", "buffer": PNG}]
+        files=[FilePayload(name="vitrine.png", mimeType="image/png", buffer=PNG)]
     )
     phone_page.get_by_test_id("claim-submit").click()
     expect(phone_page.get_by_test_id("claim-status")).to_have_text("Awaiting decision")

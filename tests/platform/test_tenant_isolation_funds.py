@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -17,7 +18,7 @@ from relais.accounts.tests.factories import UserFactory, partner_user
 from relais.api.services import api_key_create
 from relais.funds import ledger, services
 from relais.funds.models import FundClaim, FundRequest
-from relais.funds.tests.factories import activity, approved_request, fixed_allocation, invoice, photo
+from relais.funds.tests.factories import PDF, activity, approved_request, fixed_allocation, invoice, photo
 from relais.network.tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,7 @@ def test_api_sees_only_its_own_funds(own, sibling):
     assert [row["id"] for row in client.get("/api/v1/me/funds/requests").json()] == [sibling.request.pk]
     response = client.post(
         f"/api/v1/me/funds/requests/{own.request.pk}/claims",
-        {"actual_cost": "1", "proofs": []},
+        {"actual_cost": "1", "proofs": [SimpleUploadedFile("facture.pdf", PDF)]},
         HTTP_IDEMPOTENCY_KEY="hijack",
     )
     assert response.status_code == 404

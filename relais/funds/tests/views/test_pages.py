@@ -117,7 +117,7 @@ def test_proof_is_served_to_its_partner_and_brand_only(
     for owner in (partner_admin, brand_admin):
         response = login_client(owner).get(url)
         assert response.status_code == 200 and response["Content-Type"] == "image/png"
-        assert b"".join(response.streaming_content) == PNG
+        assert response.getvalue() == PNG
     stranger = partner_user(other_partner, role=Role.PARTNER_ADMIN)
     assert login_client(stranger).get(url).status_code == 404
 
@@ -125,9 +125,9 @@ def test_proof_is_served_to_its_partner_and_brand_only(
 def test_ledger_exports_in_csv_and_xlsx(brand, partner, admin_client_brand):
     fixed_allocation(partner, amount="1000")
     csv = admin_client_brand.get(reverse("funds:ledger_export") + "?format=csv")
-    assert b"Fixed allocation" in b"".join(csv.streaming_content)
+    assert b"Fixed allocation" in csv.getvalue()
     xlsx = admin_client_brand.get(reverse("funds:ledger_export") + "?format=xlsx")
-    assert b"".join(xlsx.streaming_content)[:2] == b"PK"
+    assert xlsx.getvalue()[:2] == b"PK"
 
 
 def test_brand_creates_a_budget_and_allocates(brand, partner, admin_client_brand):
