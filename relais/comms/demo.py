@@ -1,5 +1,5 @@
-"""Demo data of communications: a sales-aid library, two past campaigns with their read figures, and the
-declaration reminders of the current period.
+"""Demo data of communications: a sales-aid library, two past campaigns with their read figures, the
+declaration reminders of the current period, one address that bounced and one reader of daily digests.
 
 The campaigns and the reminder are written through the services (targeting, recipients fixed at send
 time); their e-mails are then recorded as sent in the past and a share of recipients as having read them
@@ -19,15 +19,18 @@ from django.utils import timezone
 
 from relais.accounts.models import Role, User
 from relais.comms.cobrand import pdf_sample
-from relais.comms.models import ContentEvent, ContentItem, Delivery, Message
+from relais.comms.models import BounceReport, ContentEvent, ContentItem, Delivery, EmailFrequency, Message
 from relais.comms.services import (
+    bounce_record,
     campaign_save,
     content_item_approve,
     content_item_save,
     content_version_add,
+    preference_set,
     recipients_resolve,
     reminders_send,
 )
+from relais.comms.services.bounces import Bounce
 from relais.comms.services.reminders import REMINDER_DAYS_BEFORE, reminder_period
 from relais.core.models import Brand
 from relais.network.models import Segment
@@ -170,6 +173,42 @@ def _campaigns(*, brand: Brand, admin: User, items: list[ContentItem], rng: rand
     return deliveries, reads
 
 
+def _bounce_and_digest(*, brand: Brand) -> tuple[int, int]:
+    """One reader's address refused by its mail server (the newsletter bounced: the brand sees it on the
+    campaign, the reader on its preferences), and one reader who gets points and orders as a daily digest."""
+    newsletter = Message.objects.filter(brand=brand, kind="newsletter").first()
+    delivery = (
+        Delivery.objects.filter(message=newsletter).select_related("user").order_by("pk").first()
+        if newsletter
+        else None
+    )
+    bounced = 0
+    if delivery is not None:
+        bounced = int(
+            bounce_record(
+                bounce=Bounce(
+                    report_id=f"<demo-{brand.slug}-{delivery.pk}@mx.example>|{delivery.user.email.lower()}",
+                    email=delivery.user.email.lower(),
+                    kind=BounceReport.Kind.HARD,
+                    status="5.1.1",
+                    diagnostic="smtp; 550 5.1.1 Recipient address rejected: User unknown",
+                    delivery_id=delivery.pk,
+                )
+            )
+        )
+    readers = User.objects.filter(brand=brand, role=Role.PARTNER_ADMIN, is_active=True)
+    if delivery is not None:
+        readers = readers.exclude(pk=delivery.user_id)
+    reader = readers.order_by("pk").first()
+    if reader is None:
+        return bounced, 0
+    for kind in ("points_posted", "points_available", "order_approved", "order_shipped"):
+        preference_set(
+            user=reader, kind=kind, in_portal=True, by_email=True, email_frequency=EmailFrequency.DAILY
+        )
+    return bounced, 1
+
+
 def load(*, brand: Brand, rng: random.Random) -> Mapping[str, int]:
     """The library (approved by the brand admin), two campaigns with read figures, this period's reminder."""
     admin = User.objects.filter(brand=brand, role=Role.BRAND_ADMIN, is_active=True).order_by("pk").first()
@@ -184,7 +223,10 @@ def load(*, brand: Brand, rng: random.Random) -> Mapping[str, int]:
     reminded = reminders_send(brand=brand, today=opens).get("declaration_reminder", 0)
     for message in Message.objects.filter(brand=brand, kind="notification"):
         _mark_past(message=message, sent_at=message.created_at)
+    bounced, digest_readers = _bounce_and_digest(brand=brand)
     return {
+        "bounced addresses": bounced,
+        "digest readers": digest_readers,
         "sales aids": len(items),
         "campaign deliveries": deliveries,
         "reads": reads,

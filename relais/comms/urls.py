@@ -6,7 +6,7 @@ app_name = "comms"
 
 urlpatterns = [
     # Brand back-office
-    path("brand/campaigns/", views_brand.campaign_list, name="campaigns"),
+    path("brand/campaigns/", views.campaign_list, name="campaigns"),
     path("brand/campaigns/new/", views_brand.campaign_edit, name="campaign_new"),
     path("brand/campaigns/<int:message_id>/", views_brand.campaign_detail, name="campaign_detail"),
     path("brand/campaigns/<int:message_id>/edit/", views_brand.campaign_edit, name="campaign_edit"),

@@ -1,5 +1,6 @@
 """Partner pages of communications: the inbox, the sales-aid library, notification preferences, and the
-unsubscribe link of marketing e-mails (no login: the signed token says who). Views stay thin."""
+unsubscribe link of marketing e-mails (no login: the signed token says who); and the brand's campaigns
+list with its reminders' effect (the other brand pages are in ``views_brand``). Views stay thin."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from relais.accounts.access import access_partner_user
+from relais.accounts.access import access_brand_staff, access_partner_user
 from relais.accounts.models import User
 from relais.accounts.types import AuthedRequest
 from relais.comms import selectors, services
@@ -21,6 +22,7 @@ from relais.comms.forms import LibrarySearchForm
 from relais.comms.models import ContentEvent, EmailFrequency, Message
 from relais.comms.rendering import language_of, message_render
 from relais.core.errors import ApplicationError
+from relais.insights.selectors.reminder_impact import reminder_impacts
 
 
 @login_required
@@ -158,3 +160,14 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         services.marketing_unsubscribe(user=user)
         done = True
     return render(request, "comms/unsubscribe.html", {"done": done, "email": user.email})
+
+
+@login_required
+def campaign_list(request: AuthedRequest) -> HttpResponse:
+    brand = access_brand_staff(request.user)
+    reminders = selectors.reminder_outcomes(brand=brand)
+    impacts = reminder_impacts(brand=brand)
+    for row in reminders:
+        row["impact"] = impacts.get(row["message"].pk)
+    context = {"campaigns": selectors.campaign_list(brand=brand)[:100], "reminders": reminders}
+    return render(request, "comms/campaign_list.html", context)

@@ -1,5 +1,6 @@
 """Brand pages of communications: campaigns (write, target, schedule, figures) and the sales-aid library
-(items, versions, approval, views and downloads per partner). Views stay thin."""
+(items, versions, approval, views and downloads per partner). Views stay thin. The campaigns list is in
+``views`` (it reads the reminders' effect from insights, a floor above, as entry points may)."""
 
 from __future__ import annotations
 
@@ -19,18 +20,6 @@ from relais.comms.forms import CampaignForm, ContentItemForm, ContentVersionForm
 from relais.comms.models import Message
 from relais.comms.rendering import markdown_html
 from relais.core.errors import ApplicationError
-from relais.insights.selectors.reminder_impact import reminder_impacts
-
-
-@login_required
-def campaign_list(request: AuthedRequest) -> HttpResponse:
-    brand = access_brand_staff(request.user)
-    reminders = selectors.reminder_outcomes(brand=brand)
-    impacts = reminder_impacts(brand=brand)
-    for row in reminders:
-        row["impact"] = impacts.get(row["message"].pk)
-    context = {"campaigns": selectors.campaign_list(brand=brand)[:100], "reminders": reminders}
-    return render(request, "comms/campaign_list.html", context)
 
 
 def _campaign_initial(message: Message) -> dict[str, Any]:

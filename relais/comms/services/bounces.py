@@ -50,16 +50,24 @@ def _address(value: str) -> str:
     return value.split(";", 1)[-1].strip().strip("<>").lower()
 
 
+def _blocks(part: EmailMessage) -> list[EmailMessage]:
+    """The header blocks of a ``message/*`` part (the parser reads each as a message)."""
+    payload = part.get_payload()
+    return (
+        [block for block in payload if isinstance(block, EmailMessage)] if isinstance(payload, list) else []
+    )
+
+
 def _original_delivery_id(report: EmailMessage) -> int | None:
     for part in report.walk():
         kind = part.get_content_type()
         headers: EmailMessage | None = None
         if kind == "message/rfc822":
-            payload = part.get_payload()
-            headers = payload[0] if isinstance(payload, list) and payload else None
+            headers = next(iter(_blocks(part)), None)
         elif kind == "text/rfc822-headers":
+            raw = part.get_payload(decode=True)
             headers = HeaderParser().parsestr(
-                (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+                raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
             )
         if headers is not None and str(headers.get("X-Relais-Delivery", "")).strip().isdigit():
             return int(str(headers["X-Relais-Delivery"]).strip())
@@ -82,9 +90,8 @@ def bounces_parse(raw: bytes) -> list[Bounce]:
     found: list[Bounce] = []
     for part in report.walk():
         kind = part.get_content_type()
-        payload = part.get_payload()
-        if kind == "message/delivery-status" and isinstance(payload, list):
-            for block in payload[1:]:  # the first block is about the message, the others per recipient
+        if kind == "message/delivery-status":
+            for block in _blocks(part)[1:]:  # the first block is about the message, the others per recipient
                 recipient = block.get("Final-Recipient") or block.get("Original-Recipient") or ""
                 status = str(block.get("Status", "")).strip()
                 bounce_kind = _kind_of(str(block.get("Action", "")).strip().lower(), status)
@@ -100,8 +107,8 @@ def bounces_parse(raw: bytes) -> list[Bounce]:
                             delivery_id=delivery_id,
                         )
                     )
-        elif kind == "message/feedback-report" and isinstance(payload, list) and payload:
-            fields = payload[0]
+        elif kind == "message/feedback-report" and _blocks(part):
+            fields = _blocks(part)[0]
             recipient = fields.get("Original-Rcpt-To") or ""
             if recipient:
                 address = _address(str(recipient))

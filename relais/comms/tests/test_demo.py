@@ -2,7 +2,7 @@ import random
 
 from relais.accounts.tests.factories import partner_user
 from relais.comms.demo import load
-from relais.comms.models import ContentItem, Delivery, Message
+from relais.comms.models import BouncingAddress, ContentItem, Delivery, Message, NotificationPreference
 from relais.comms.selectors import campaign_figures, campaign_list
 from relais.network.tests.factories import PartnerFactory, SegmentFactory, SegmentMembershipFactory
 
@@ -20,8 +20,14 @@ def test_the_demo_has_a_library_two_campaigns_with_read_figures_and_this_periods
     assert len(campaigns) == 2
     figures = {c.kind: campaign_figures(message=c) for c in campaigns}
     assert figures["announcement"]["recipients"] == 6 and figures["newsletter"]["recipients"] == 12
-    assert all(f["read"] > 0 and f["sent"] == f["recipients"] for f in figures.values())
+    # every e-mail sent (one newsletter then bounced: below), a share read
+    assert all(f["read"] > 0 and f["sent"] + f["failed"] == f["recipients"] for f in figures.values())
     assert figures["announcement"]["downloads"] > 0
     assert Message.objects.filter(brand=brand, code="declaration_reminder").exists()
     assert counts["reminded users"] == 12
     assert not Delivery.objects.filter(brand=brand, email_status=Delivery.EmailStatus.PENDING).exists()
+    # One newsletter bounced (the address suppressed), one reader takes points and orders as a digest
+    assert counts["bounced addresses"] == 1 and counts["digest readers"] == 1
+    assert BouncingAddress.objects.filter(suppressed_at__isnull=False).count() == 1
+    assert Delivery.objects.filter(brand=brand, email_status=Delivery.EmailStatus.BOUNCED).count() == 1
+    assert NotificationPreference.objects.filter(email_frequency="daily").count() == 4

@@ -86,8 +86,9 @@ def test_points_posted_then_available_then_expiring_are_each_told_once_per_partn
     assert points_notices_send(brand=brand, now=start + dt.timedelta(days=7))["points_available"] == 0
 
     # When the lots come within 14 days of their expiry
-    expires_at = PointsEntry.objects.filter(kind="earn").order_by("expires_at").first().expires_at
-    assert expires_at is not None
+    soonest = PointsEntry.objects.filter(kind="earn").order_by("expires_at").first()
+    assert soonest is not None and soonest.expires_at is not None
+    expires_at = soonest.expires_at
     told = points_notices_send(brand=brand, now=expires_at - dt.timedelta(days=10))
     # Then one "points expiring" per partner with the date, once, even on the next days' runs
     assert told == {"points_posted": 0, "points_available": 0, "points_expiring": 2}
