@@ -64,6 +64,26 @@ def test_my_preferences_read_and_set(partner_admin, api):
         content_type="application/json",
     )
     assert bad.status_code == 400
+    digest = api.put(
+        "/api/v1/me/notification-preferences",
+        data=json.dumps(
+            [{"kind": "order_shipped", "in_portal": True, "by_email": True, "email_frequency": "weekly"}]
+        ),
+        content_type="application/json",
+    )
+    assert {r["kind"]: r for r in digest.json()}["order_shipped"]["email_frequency"] == "weekly"
+    assert (
+        NotificationPreference.objects.get(user=partner_admin, kind="order_shipped").email_frequency
+        == "weekly"
+    )
+    wrong = api.put(
+        "/api/v1/me/notification-preferences",
+        data=json.dumps(
+            [{"kind": "order_shipped", "in_portal": True, "by_email": True, "email_frequency": "hourly"}]
+        ),
+        content_type="application/json",
+    )
+    assert wrong.status_code == 422
 
 
 def test_my_library_lists_published_sales_aids(brand, brand_admin, api):

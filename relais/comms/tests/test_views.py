@@ -108,6 +108,16 @@ def test_preferences_are_saved_per_kind(partner_admin, partner_client):
     assert response.status_code == 302
     pref = NotificationPreference.objects.get(user=partner_admin, kind="order_shipped")
     assert pref.in_portal and not pref.by_email
+    # E-mails of a kind can come as a daily digest
+    partner_client.post(
+        reverse("comms:preferences"), {"email-points_available": "on", "frequency-points_available": "daily"}
+    )
+    assert (
+        NotificationPreference.objects.get(user=partner_admin, kind="points_available").email_frequency
+        == "daily"
+    )
+    page = partner_client.get(reverse("comms:preferences")).content.decode()
+    assert '<option value="daily" selected>' in page
 
 
 def test_the_unsubscribe_link_works_without_login_and_refuses_a_forged_token(client, partner_admin):
