@@ -38,6 +38,7 @@ from relais.incentives.tests.factories import running_challenge
 from relais.network.tests.factories import SegmentFactory, SiteFactory
 from relais.programs.tests.factories import ProgramFactory
 from relais.sellout.tests.factories import catalogue
+from relais.training.tests.factories import published_module
 from tests.platform.test_tenant_isolation_funds import funds_objects
 from tests.platform.test_tenant_isolation_matrix import company
 
@@ -49,6 +50,14 @@ LANGUAGES = ["fr", "en"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{.*?\}\}|\{\w*\}|%%")
 WORD = re.compile(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*")
 MIN_WORDS = 3
+
+
+def training_module(objects: SimpleNamespace) -> Any:
+    """A published training module of the brand, assigned to everyone (made once per ``site``)."""
+    if not hasattr(objects, "training_module"):
+        objects.training_module = published_module(objects.own.partner.brand, title="Gamme Atlas")
+    return objects.training_module
+
 
 # Parametrised pages, filled from the objects of ``site`` below.
 FILLERS: dict[str, Callable[[SimpleNamespace], list[list[Any]]]] = {
@@ -85,6 +94,8 @@ FILLERS: dict[str, Callable[[SimpleNamespace], list[list[Any]]]] = {
     "programs:tiers": lambda o: [[o.program.pk]],
     "incentives:my_redeem_confirm": lambda o: [[o.own.reward.pk]],
     "incentives:my_order_cancel": lambda o: [[o.own.order.pk]],
+    "training:module_edit": lambda o: [[training_module(o).pk]],
+    "training:my_module": lambda o: [[training_module(o).pk]],
     "funds:budget_detail": lambda o: [[funds_objects(o).budget.pk]],
     "funds:request_detail": lambda o: [[funds_objects(o).request.pk]],
     "funds:my_request": lambda o: [[funds_objects(o).request.pk]],
@@ -128,6 +139,16 @@ NOT_PAGES = {
     "comms:unsubscribe": "needs a live unsubscribe token; covered by relais/comms/tests",
     "programs:publish": "POST only",
     "programs:acknowledge": "POST only",
+    "training:question_add": "POST only",
+    "training:question_delete": "POST only",
+    "training:file_add": "POST only",
+    "training:assignment_add": "POST only",
+    "training:assignment_delete": "POST only",
+    "training:module_publish": "POST only",
+    "training:my_attempt": "POST only",
+    "training:brand_file": "a file (covered by relais/training/tests/views/test_pages.py)",
+    "training:my_file": "a file (covered by relais/training/tests/views/test_pages.py)",
+    "training:report_export": "a CSV or workbook file (exports are tested by their app)",
     "webhooks:brand_api_key_revoke": "POST only",
     "webhooks:endpoint_toggle": "POST only",
     "webhooks:replay": "POST only",
