@@ -29,6 +29,7 @@ from relais.catalog.models import Product
 from relais.comms import demo as comms_demo
 from relais.core.models import Brand
 from relais.core.services import brand_upsert
+from relais.followups import training as training_followups
 from relais.followups.network import partner_tiers_refresh
 from relais.incentives import demo as incentives_demo
 from relais.insights import demo as insights_demo
@@ -131,6 +132,9 @@ def demo_load(*, seed: int = SEED, log: Callable[[str], None] | None = None) -> 
     loaded.append(_domain_load("relais.insights.demo", insights_demo.load, brand=lumen, seed=seed, say=say))
     loaded.append(_domain_load("relais.comms.demo", comms_demo.load, brand=lumen, seed=seed, say=say))
     loaded.append(_domain_load("relais.programs.demo", programs_demo.load, brand=lumen, seed=seed, say=say))
+    loaded.append(
+        _domain_load("relais.training.demo", training_followups.demo_load, brand=lumen, seed=seed, say=say)
+    )
 
     counts = {
         "partners": PartnerCompany.objects.filter(brand=lumen).count(),
