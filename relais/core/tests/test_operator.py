@@ -47,7 +47,11 @@ def test_a_brand_is_created_with_its_admin_invited_by_mail(operator, django_capt
             by=operator, slug="initech", name="Initech", currency="chf", admin_email="Boss@Initech.test"
         )
     assert (brand.slug, brand.currency, brand.is_active) == ("initech", "CHF", True)
-    assert (invitation.email, invitation.role, invitation.partner) == ("boss@initech.test", Role.BRAND_ADMIN, None)
+    assert (invitation.email, invitation.role, invitation.partner) == (
+        "boss@initech.test",
+        Role.BRAND_ADMIN,
+        None,
+    )
     assert mail.outbox[-1].to == ["boss@initech.test"]
     assert "/accounts/invitations/" in mail.outbox[-1].body
     actions = set(AuditEntry.objects.filter(brand=brand).values_list("action", flat=True))
@@ -79,7 +83,9 @@ def test_only_an_operator_creates_or_suspends_a_brand(brand, brand_admin):
         accounts.brand_activation_set(by=brand_admin, brand=brand, is_active=False)
 
 
-def test_the_invited_admin_accepts_and_lands_on_the_brand(operator, client, django_capture_on_commit_callbacks):
+def test_the_invited_admin_accepts_and_lands_on_the_brand(
+    operator, client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         brand, _invitation = accounts.brand_create_with_admin(
             by=operator, slug="initech", name="Initech", currency="EUR", admin_email="boss@initech.test"
