@@ -132,6 +132,8 @@ NOT_PAGES = {
     "incentives:my_redeem": "POST only",
     "insights:export": "a CSV or workbook file (exports are tested by their app)",
     "network:partner_export": "a CSV or workbook file (exports are tested by their app)",
+    "operator_brand_active": "POST only",
+    "brand_user_active": "POST only",
     "apikeys:revoke": "POST only",
     "comms:brand_library_action": "POST only",
     "comms:library_item": "needs an approved version with its file; covered by relais/comms/tests/test_library.py",
