@@ -1,5 +1,6 @@
 """The brand publishes a co-branded brochure and an announcement to a segment; a partner on a phone reads it
-in its inbox and downloads its co-branded PDF (the file opens and carries the partner's name)."""
+in its inbox, downloads its co-branded PDF (the file opens and carries the partner's name) and takes its order
+e-mails as a daily digest."""
 
 import io
 
@@ -9,7 +10,7 @@ from pypdf import PdfReader
 
 from relais.accounts.tests.factories import PASSWORD, partner_user
 from relais.comms.cobrand import pdf_sample
-from relais.comms.models import ContentItem, Delivery, Message
+from relais.comms.models import ContentItem, Delivery, Message, NotificationPreference
 from relais.network.tests.factories import SegmentFactory, SegmentMembershipFactory
 from tests.browser.support import has_no_horizontal_scroll, login, screenshot
 
@@ -81,3 +82,13 @@ def test_brand_publishes_a_cobranded_brochure_and_an_announcement_a_partner_read
     expect(page.get_by_test_id("figure-downloads")).to_have_text("1")
     assert not Delivery.objects.filter(user=outsider, message__kind="announcement").exists()
     assert Message.objects.get(brand=brand, kind="announcement").recipient_count == 1
+
+    # The partner, still on its phone, takes its order e-mails as a daily digest.
+    phone_page.goto("/notifications/preferences/")
+    phone_page.select_option("select[name=frequency-order_shipped]", "daily")
+    phone_page.get_by_test_id("preferences").get_by_role("button", name="Save").click()
+    expect(phone_page.locator("select[name=frequency-order_shipped]")).to_have_value("daily")
+    assert (
+        NotificationPreference.objects.get(user=partner_admin, kind="order_shipped").email_frequency
+        == "daily"
+    )
