@@ -36,6 +36,7 @@ from relais.insights import demo as insights_demo
 from relais.network import demo as network_demo
 from relais.network.models import PartnerCompany, Segment, Site
 from relais.network.services import segment_memberships_recompute
+from relais.privacy import demo as privacy_demo
 from relais.programs import demo as programs_demo
 from relais.sellout import demo as sellout_demo
 
@@ -132,6 +133,7 @@ def demo_load(*, seed: int = SEED, log: Callable[[str], None] | None = None) -> 
     loaded.append(_domain_load("relais.insights.demo", insights_demo.load, brand=lumen, seed=seed, say=say))
     loaded.append(_domain_load("relais.comms.demo", comms_demo.load, brand=lumen, seed=seed, say=say))
     loaded.append(_domain_load("relais.programs.demo", programs_demo.load, brand=lumen, seed=seed, say=say))
+    loaded.append(_domain_load("relais.privacy.demo", privacy_demo.load, brand=lumen, seed=seed, say=say))
     loaded.append(
         _domain_load("relais.training.demo", training_followups.demo_load, brand=lumen, seed=seed, say=say)
     )

@@ -6,11 +6,15 @@ endpoint names. A partner key (``rk_…``) is refused here (401), as a brand key
 - ``POST /brand/catalog`` (``catalog:write``), ``/brand/partners`` (``partners:write``), ``/brand/sellin``
   (``sellin:write``): rows as the files of the import commands would carry them, through the same importers,
   answered with the same report (counts and one error per row and field). ``Idempotency-Key`` is honoured
-  as on the partner endpoints, scoped to the key.
+  as on the partner endpoints, scoped to the key;
+- ``POST /brand/objectives`` (``objectives:write``): account objectives of a period, through the programs'
+  objective import (its preview checks every row; the valid rows are written, the others named).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,8 +34,10 @@ from relais.api.schemas import ErrorOut, ValidationErrorOut
 from relais.catalog.importing import catalog_import
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
-from relais.core.tabular import ImportReport, Table
+from relais.core.tabular import ImportReport, RowError, Table
 from relais.followups.network import partners_import
+from relais.programs.objectives import account_objectives_import, account_objectives_preview
+from relais.programs.selectors import program_find
 from relais.sellout.models import Declaration, DeclarationLine
 from relais.stock.services import sellin_import
 
@@ -244,3 +250,67 @@ def partners_push(request: HttpRequest, payload: PushIn) -> Any:
 )
 def sellin_push(request: HttpRequest, payload: PushIn) -> Any:
     return _push(request, payload, sellin_import)
+
+
+class ObjectivesIn(PushIn):
+    period_start: date
+    period_end: date
+    program_id: int | None = Field(None, description="The channel program the objectives belong to, if any.")
+
+
+@router.post(
+    "/objectives",
+    auth=BrandKeyAuth(BrandScope.OBJECTIVES_WRITE),
+    response=PUSH_RESPONSES,
+    summary="Set account objectives (partner_code, metric, target, family or product) for a period",
+    description=PUSH_DESCRIPTION + " An objective of the same partner, period and scope is replaced.",
+    openapi_extra=idempotency_key_openapi(required=False),
+)
+def objectives_push(request: HttpRequest, payload: ObjectivesIn) -> Any:
+    brand = request_brand(request)
+    program = None
+    if payload.program_id is not None:
+        program = program_find(brand=brand, program_id=payload.program_id)
+        if program is None:
+            raise ApplicationError(_("Unknown program %(id)s.") % {"id": payload.program_id})
+
+    def run() -> tuple[int, dict[str, Any]]:
+        preview = account_objectives_preview(
+            brand=brand, content=_csv(payload.rows), filename="objectives.csv"
+        )
+        rows = preview.valid_rows()
+        if not payload.dry_run and rows:
+            account_objectives_import(
+                brand=brand,
+                rows=rows,
+                period_start=payload.period_start,
+                period_end=payload.period_end,
+                program=program,
+            )
+        # The file's data rows start on line 2 (after the header): numbered back as sent, from 1.
+        errors = [RowError(e.row - 1, e.field, e.message, e.kind) for e in preview.errors]
+        report = ImportReport(
+            created=len(rows),
+            rejected=len({e.row for e in errors}),
+            errors=errors,
+            dry_run=payload.dry_run,
+        )
+        return 200, report.as_dict()
+
+    status, body = idempotent_call(
+        brand_api_key=request_brand_key(request),
+        key=request.headers.get("Idempotency-Key"),
+        request_hash=request_fingerprint(request),
+        run=run,
+    )
+    return Status(status, body)
+
+
+def _csv(rows: list[dict[str, Any]]) -> bytes:
+    """The pushed rows as the CSV file the objectives import reads."""
+    table = _table(rows)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(table.headers)
+    writer.writerows(cells for _n, cells in table.rows)
+    return out.getvalue().encode()

@@ -8,6 +8,7 @@ person's name or e-mail, no delivery address, no customer reference.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -41,7 +42,7 @@ def declaration_payload(declaration: Declaration) -> dict[str, Any]:
             "lines_accepted": declaration.lines_accepted,
             "lines_rejected": declaration.lines_rejected,
             "quantity": totals["quantity"] or 0,
-            "amount": str(totals["amount"] or 0),
+            "amount": f"{Decimal(totals['amount'] or 0):.2f}",  # two decimals on every database
             "currency": currency,
         },
         "partner": {"id": declaration.partner_id, "code": declaration.partner.code},

@@ -17,7 +17,7 @@ from relais.core.errors import ApplicationError
 from relais.incentives import services as incentives
 from relais.incentives.models import PointsAccount, PointsEntry
 from relais.incentives.tests.factories import RewardFactory, credit, declaration_with_lines
-from relais.insights.models import SelloutRollup
+from relais.insights.models import FeedbackThemeRollup, SelloutRollup
 from relais.insights.services import rollup_refresh
 from relais.network.tests.factories import PartnerFactory
 from relais.privacy.services import erased_email, personal_data_erase
@@ -37,12 +37,20 @@ def figures(brand) -> dict:
         "sales": DeclarationLine.objects.filter(brand=brand).aggregate(q=Sum("quantity"), a=Sum("amount")),
         "lines": sorted(DeclarationLine.objects.filter(brand=brand).values_list("id", "status", "quantity")),
         "lines_with_feedback": DeclarationLine.objects.filter(brand=brand).exclude(feedback="").count(),
-        "rollups": sorted(
-            tuple(str(v) for v in row)
-            for row in SelloutRollup.objects.filter(brand=brand).values_list()
-            if row  # every column of every rollup row
-        ),
+        "rollups": rows_without_ids(SelloutRollup, brand),
+        "feedback_themes": rows_without_ids(FeedbackThemeRollup, brand),
     }
+
+
+def rows_without_ids(model: type[models.Model], brand) -> list[tuple]:
+    """Every column but the id of every row of an analytics table (rebuilt rows get new ids)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
+    return sorted(
+        (
+            tuple(str(v) for v in row)
+            for row in model._default_manager.filter(brand=brand).values_list(*names)
+        ),
+    )
 
 
 def text_values_holding(needles: list[str]) -> list[str]:

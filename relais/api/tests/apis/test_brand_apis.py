@@ -14,6 +14,7 @@ from relais.api.services import api_key_create, brand_api_key_create, brand_api_
 from relais.catalog.models import Product
 from relais.incentives.tests.factories import declaration_with_lines
 from relais.network.tests.factories import PartnerFactory
+from relais.programs.models import AccountObjective
 from relais.sellout.models import Declaration
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +189,24 @@ def test_the_partner_and_sellin_pushes_report_like_the_commands(brand, partner):
     assert partners["created"] == 1, partners
     assert sellin["rejected"] == 1
     assert sellin["errors"][0]["row"] == 1
+
+
+def test_objectives_are_pushed_through_the_programs_import_with_rows_named(brand, partner):
+    _key, text = brand_key(brand, BrandScope.OBJECTIVES_WRITE)
+
+    body = post(
+        text,
+        "/api/v1/brand/objectives",
+        {
+            "period_start": "2027-01-01",
+            "period_end": "2027-03-31",
+            "rows": [
+                {"partner_code": partner.code, "metric": "amount", "target": "15000"},
+                {"partner_code": "NOPE", "metric": "amount", "target": "100"},
+            ],
+        },
+    ).json()
+
+    assert body["created"] == 1, body
+    assert body["errors"] == [{"row": 2, "field": "partner_code", "message": "unknown partner code “NOPE”"}]
+    assert AccountObjective.objects.filter(brand=brand, partner=partner, target=15000).exists()
