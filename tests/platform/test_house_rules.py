@@ -8,6 +8,7 @@ architecture issue put them, so a module that grows past them fails CI, not a re
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,3 +53,17 @@ def test_at_most_five_imports_inside_functions_each_saying_why() -> None:
                     inside.append(f"{path.relative_to(ROOT)}:{child.lineno}")
 
     assert len(inside) <= MAX_FUNCTION_IMPORTS, inside
+
+
+def test_every_views_module_of_an_app_is_an_entry_point_for_the_layers() -> None:
+    """A page's views split over ``views_<part>.py`` modules may import every floor, like ``views.py``: each
+    is named in the layers contract's ``ignore_imports`` (import-linter wildcards take whole names only)."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = next(c for c in contracts["contracts"] if c["type"] == "layers")
+    ignored = set(layers["ignore_imports"])
+    missing = [
+        f"relais.{path.parent.name}.{path.stem} -> relais.**"
+        for path in sorted((ROOT / "relais").glob("*/views_*.py"))
+        if f"relais.{path.parent.name}.{path.stem} -> relais.**" not in ignored
+    ]
+    assert not missing, f"add to [tool.importlinter] ignore_imports in pyproject.toml: {missing}"
