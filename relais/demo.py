@@ -33,11 +33,13 @@ from relais.followups import training as training_followups
 from relais.followups.network import partner_tiers_refresh
 from relais.incentives import demo as incentives_demo
 from relais.insights import demo as insights_demo
+from relais.merchandising import demo as merchandising_demo
 from relais.network import demo as network_demo
 from relais.network.models import PartnerCompany, Segment, Site
 from relais.network.services import segment_memberships_recompute
 from relais.privacy import demo as privacy_demo
 from relais.programs import demo as programs_demo
+from relais.promotions import demo as promotions_demo
 from relais.sellout import demo as sellout_demo
 
 __all__ = ["DEMO_PASSWORD", "SEED", "DemoLogin", "DemoResult", "demo_load", "demo_logins", "logins_table"]
@@ -136,6 +138,12 @@ def demo_load(*, seed: int = SEED, log: Callable[[str], None] | None = None) -> 
     loaded.append(_domain_load("relais.privacy.demo", privacy_demo.load, brand=lumen, seed=seed, say=say))
     loaded.append(
         _domain_load("relais.training.demo", training_followups.demo_load, brand=lumen, seed=seed, say=say)
+    )
+    loaded.append(
+        _domain_load("relais.promotions.demo", promotions_demo.load, brand=lumen, seed=seed, say=say)
+    )
+    loaded.append(
+        _domain_load("relais.merchandising.demo", merchandising_demo.load, brand=lumen, seed=seed, say=say)
     )
 
     counts = {
