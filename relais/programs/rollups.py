@@ -97,15 +97,18 @@ def program_rollup_summary(*, program: Program) -> dict[str, Any]:
 
 
 def program_channel_progress(*, program: Program) -> selectors.Progress:
-    """The channel's measures and objectives (no per-partner rows), cached until the rollup is refreshed:
-    the key holds the rollup's as-of, so a refresh shows new figures at once."""
+    """The channel's measures and objectives (no per-partner rows). Once a rollup exists they are cached
+    with it: the key holds the rollup's as-of and the program's (and base's) last change, so a refresh or an
+    edit shows new figures at once. Without a rollup they are computed on each view."""
     as_of = ProgressRollup.objects.filter(program=program).aggregate(t=Max("computed_at"))["t"]
+    if as_of is None:
+        return selectors.program_progress(program=program, partner_ids=[])
     changed = max(program.updated_at, program.base.updated_at if program.base else program.updated_at)
-    key = f"programs:channel:{program.pk}:{as_of.isoformat() if as_of else 'live'}:{changed.isoformat()}"
+    key = f"programs:channel:{program.pk}:{as_of.isoformat()}:{changed.isoformat()}"
     cached = cache.get(key)
     if cached is None:
         cached = selectors.program_progress(program=program, partner_ids=[])
-        cache.set(key, cached, timeout=CHANNEL_CACHE_SECONDS if as_of else 60)
+        cache.set(key, cached, timeout=CHANNEL_CACHE_SECONDS)
     return cached
 
 

@@ -1,5 +1,5 @@
 """Channel programs in a real browser: the brand publishes a segment program; a partner admin on a phone
-acknowledges its policy and sees its objectives and an upsell suggestion."""
+acknowledges its policy and sees its objectives and an upsell suggestion with the brochure of the product."""
 
 import datetime as dt
 
@@ -12,7 +12,7 @@ from relais.catalog.tests.factories import ProductFactory
 from relais.network.tests.factories import PartnerFactory, SegmentFactory
 from relais.programs import services
 from relais.programs.models import PolicyAcknowledgement, Program, ProgramStatus
-from relais.programs.tests.factories import ProgramFactory, member, sell
+from relais.programs.tests.factories import ProgramFactory, brochure, member, sell
 from tests.browser.support import has_no_horizontal_scroll, login, screenshot
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,8 @@ def programs(brand, partner):
     services.policy_version_publish(
         program=draft, kind="pricing", title="Remises pros", body="Remise de base 32 %."
     )
-    laser = ProductFactory(brand=brand, name="Niveau laser 360")
+    laser = ProductFactory(brand=brand, name="Niveau laser 360", family="Mesure")
+    brochure(brand, "Gamme mesure 2026", "Niveau laser 360, télémètres et accessoires.")
     for other in PartnerFactory.create_batch(5, brand=brand):
         member(segment, other)
         sell(other, laser, day=today, amount="640.00")
@@ -69,6 +70,7 @@ def test_a_partner_on_a_phone_acknowledges_a_policy_and_sees_objectives_and_an_u
     expect(phone_page.get_by_test_id("my-objectives")).to_contain_text("Sell-out amount")
     expect(phone_page.get_by_test_id("upsell")).to_contain_text("Niveau laser 360")
     expect(phone_page.get_by_test_id("upsell")).to_contain_text("5 comparable partners")
+    expect(phone_page.get_by_test_id("upsell-brochure")).to_have_text("Brochure: Gamme mesure 2026")
     phone_page.get_by_test_id("acknowledge").click()
 
     expect(phone_page.get_by_test_id("my-policies")).to_contain_text("acknowledged")

@@ -10,6 +10,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from relais.comms.models import ContentItem, ContentKind, ContentVersion
 from relais.core.tests.factories import BrandFactory
 from relais.network.models import PartnerCompany, Segment, SegmentMembership
 from relais.programs.models import Program, ProgramStatus
@@ -78,3 +79,19 @@ def sell(
         invoice_ref=invoice,
         dedup_key=f"{day:%Y%m%d}{next(_KEYS):024d}",
     )
+
+
+def brochure(brand, title: str, description: str = ""):
+    """A published brochure of the brand's content library, every partner's (no segment, every language)."""
+    item = ContentItem.objects.create(
+        brand=brand,
+        kind=ContentKind.BROCHURE,
+        title=title,
+        description=description,
+        status=ContentItem.Status.PUBLISHED,
+        approved_at=timezone.now(),
+    )
+    version = ContentVersion.objects.create(item=item, number=1, url="https://lumen.example/brochure.pdf")
+    item.current_version = version
+    item.save(update_fields=["current_version"])
+    return item
