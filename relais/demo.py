@@ -31,6 +31,7 @@ from relais.core.models import Brand
 from relais.core.services import brand_upsert
 from relais.followups import training as training_followups
 from relais.followups.network import partner_tiers_refresh
+from relais.funds import demo as funds_demo
 from relais.incentives import demo as incentives_demo
 from relais.insights import demo as insights_demo
 from relais.merchandising import demo as merchandising_demo
@@ -139,6 +140,7 @@ def demo_load(*, seed: int = SEED, log: Callable[[str], None] | None = None) -> 
     loaded.append(
         _domain_load("relais.training.demo", training_followups.demo_load, brand=lumen, seed=seed, say=say)
     )
+    loaded.append(_domain_load("relais.funds.demo", funds_demo.load, brand=lumen, seed=seed, say=say))
     loaded.append(
         _domain_load("relais.promotions.demo", promotions_demo.load, brand=lumen, seed=seed, say=say)
     )
