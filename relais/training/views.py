@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -80,6 +81,11 @@ def my_attempt(request: AuthedRequest, module_id: int) -> HttpResponse:
         outcome = module_attempt(module=module, user=request.user, answers=answers)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+        if request.headers.get("HX-Request"):
+            # Not a 302: the browser would follow it and htmx swap the whole page into the quiz.
+            response = HttpResponse()
+            response["HX-Redirect"] = reverse("training:my_module", args=[module.pk])
+            return response
         return redirect("training:my_module", module_id=module.pk)
     context = {"module": module, "outcome": outcome}
     if request.headers.get("HX-Request"):

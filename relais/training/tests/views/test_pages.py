@@ -267,3 +267,17 @@ def test_a_seller_downloads_a_file_of_an_assigned_module_only(brand, partner_sel
 def test_brand_staff_cannot_take_a_quiz(brand, brand_admin):
     module = published_module(brand)
     assert login_client(brand_admin).get(reverse("training:my_module", args=[module.pk])).status_code == 403
+
+
+def test_a_refused_try_over_htmx_reloads_the_page_with_the_reason(brand, partner_seller):
+    module = published_module(brand)
+    other = published_module(brand)
+    answers = {f"q{q}": choices for q, choices in other.right.items()}  # another quiz's questions
+
+    response = login_client(partner_seller).post(
+        reverse("training:my_attempt", args=[module.pk]), answers, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200 and not response.content
+    assert response["HX-Redirect"] == reverse("training:my_module", args=[module.pk])
+    assert not Completion.objects.exists()
