@@ -20,13 +20,13 @@ from tests.browser.support import login
 pytestmark = pytest.mark.browser
 
 CATALOGUE = "gtin;désignation;famille;prix\n4006381333931;Perceuse 18V;Outillage;129,90\n".encode()
-PARTNERS = "code;nom;type;pays;ville\nN200;Quincaillerie du Port;revendeur;FR;Brest\n".encode()
+PARTNERS = b"code;nom;type;pays;ville\nN200;Quincaillerie du Port;revendeur;FR;Brest\n"
 INVITATIONS = b"email;code partenaire;role\nyann@port.test;N200;partner_admin\n"
 
 
 def _accept_link(address: str) -> str:
     message = next(m for m in reversed(mail.outbox) if m.to == [address])
-    url = re.search(r"https?://\S+/accounts/invitations/\S+/", message.body)
+    url = re.search(r"https?://\S+/accounts/invitations/\S+/", str(message.body))
     assert url, message.body
     return url.group(0)[url.group(0).index("/accounts/") :]
 

@@ -26,7 +26,7 @@ def foreign_admin(other_brand):
 
 def test_the_owner_reaches_every_page(brand_admin):
     client = login_client(brand_admin)
-    for url in ADMIN_PAGES + STAFF_PAGES:
+    for url in [*ADMIN_PAGES, *STAFF_PAGES]:
         assert client.get(url).status_code == 200, url
 
 
@@ -53,7 +53,7 @@ def test_partner_users_and_channel_managers_are_refused_admin_pages(
             assert client.get(url).status_code == 403, (user.role, url)
     for user in (partner_admin, partner_seller):
         client = login_client(user)
-        for url in STAFF_PAGES + ["/operator/"]:
+        for url in [*STAFF_PAGES, "/operator/"]:
             assert client.get(url).status_code == 403, (user.role, url)
 
 

@@ -34,7 +34,7 @@ def test_the_log_is_filtered_by_action_and_paginated(brand, other_brand, brand_a
     }
     exports = client.get("/brand/audit/", {"action": "personal_data."})
     assert [e.target_label for e in exports.context["page"]] == ["lea@martin.test"]
-    last = client.get("/brand/audit/", {"action": "partner.created", "page": 2})
+    last = client.get("/brand/audit/", {"action": "partner.created", "page": "2"})
     assert len(last.context["page"]) == 5
 
 

@@ -55,7 +55,9 @@ def test_save_returns_what_moved_and_keeps_the_logo(brand):
     assert brand.currency == "CHF"
     assert brand_languages(brand=brand) == ["fr"]
     path = brand_logo_path(brand)
-    assert path is not None and open(path, "rb").read() == PNG
+    assert path is not None
+    with open(path, "rb") as logo:
+        assert logo.read() == PNG
     again = brand_settings_save(brand=brand, currency="CHF", languages=["fr"], declaration_due_days=15)
     assert again == {}
 
