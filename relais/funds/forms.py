@@ -75,6 +75,11 @@ class RequestForm(forms.Form):
         self.fields["activity_type"].queryset = ActivityType.objects.filter(  # type: ignore[attr-defined]
             brand_id=partner.brand_id, is_active=True
         )
+        # A single budget or activity type is chosen already (the usual case on a phone).
+        for name in ("allocation", "activity_type"):
+            choices = list(self.fields[name].queryset[:2])  # type: ignore[attr-defined]
+            if len(choices) == 1:
+                self.fields[name].initial = choices[0].pk
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -25,6 +25,7 @@ def test_a_partner_requests_mdf_the_brand_approves_the_partner_claims_with_a_pho
     phone_page.goto("/portal/funds/")
     expect(phone_page.get_by_test_id("available")).to_contain_text("2,000.00")
     phone_page.get_by_test_id("new-request").click()
+    phone_page.locator("#id_activity_type").select_option(label="Annonce presse")
     phone_page.locator("#id_title").fill("Vitrine de Noël")
     phone_page.locator("#id_planned_cost").fill("500")
     phone_page.locator("#id_starts_on").fill("2026-12-05")
