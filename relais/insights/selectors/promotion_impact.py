@@ -12,8 +12,13 @@ import datetime as dt
 
 from django.utils import timezone
 
-from relais.insights.effect import EffectOptions
-from relais.insights.selectors.challenge_impact import InterventionEffect, intervention_effect
+from relais.insights.effect import EffectOptions, EffectPanel, NotMeasurable
+from relais.insights.periods import month_start
+from relais.insights.selectors.challenge_impact import (
+    InterventionEffect,
+    intervention_effect,
+    intervention_panel,
+)
 from relais.network.models import PartnerCompany
 from relais.promotions.models import Promotion, PromotionStatus
 from relais.promotions.rules import promotion_eligible_partners
@@ -32,16 +37,32 @@ def promotion_impact(
         )
     )
     participants = active & set(promotion_eligible_partners(promotion=promotion).values_list("pk", flat=True))
-    return intervention_effect(
-        brand=promotion.brand,
-        partner_ids=participants,
-        candidates=active - participants,
-        window_start=promotion.start,
-        window_end=promotion.end,
-        today=today or timezone.localdate(),
-        points=promotion_points_total(promotion=promotion),
-        options=options,
-    )
+    today = today or timezone.localdate()
+    points = promotion_points_total(promotion=promotion)
+    common = {
+        "brand": promotion.brand,
+        "partner_ids": participants,
+        "candidates": active - participants,
+        "window_start": promotion.start,
+        "window_end": promotion.end,
+        "today": today,
+    }
+    panel = intervention_panel(**common)
+    if isinstance(panel, EffectPanel) and not any(p.participant for p in panel.partners):
+        # No eligible partner has figures in any month: the measure has nobody to measure (it would raise).
+        return InterventionEffect(
+            outcome=NotMeasurable(
+                "too_few_participants", {"participants": 0, "required": EffectOptions().min_participants}
+            ),
+            cost=None,
+            points=points,
+            currency=promotion.brand.currency,
+            first_month=month_start(promotion.start),
+            last_month=month_start(promotion.end),
+            participants=len(participants),
+            candidates=len(active - participants),
+        )
+    return intervention_effect(**common, points=points, options=options)
 
 
 def promotion_impact_find(
