@@ -295,7 +295,7 @@ def _history(
                     brand=brand,
                     module=module,
                     user=user,
-                    partner_id=user.partner_id,
+                    partner_id=_partner_id(user),
                     score=score,
                     completed_at=at,
                     last_passed_at=at,
@@ -304,12 +304,17 @@ def _history(
     return attempts, completions
 
 
+def _partner_id(user: User) -> int:
+    assert user.partner_id is not None  # partner roles always have their company (a check constraint)
+    return user.partner_id
+
+
 def _attempt(brand: Brand, module: TrainingModule, user: User, *, score: int, at: dt.datetime) -> Attempt:
     return Attempt(
         brand=brand,
         module=module,
         user=user,
-        partner_id=user.partner_id,
+        partner_id=_partner_id(user),
         score=score,
         passed=score >= module.pass_mark,
         answers={},
