@@ -172,7 +172,17 @@ def campaign_figures(*, message: Message) -> dict[str, int]:
         failed=Count(
             "pk", filter=Q(email_status__in=[Delivery.EmailStatus.FAILED, Delivery.EmailStatus.BOUNCED])
         ),
-        pending=Count("pk", filter=Q(email_status=Delivery.EmailStatus.PENDING)),
+        # Still to go out: to send, waiting for a digest, or claimed by a batch being sent.
+        pending=Count(
+            "pk",
+            filter=Q(
+                email_status__in=[
+                    Delivery.EmailStatus.PENDING,
+                    Delivery.EmailStatus.DIGEST,
+                    Delivery.EmailStatus.SENDING,
+                ]
+            ),
+        ),
         read=Count("pk", filter=Q(read_at__isnull=False)),
     )
     counts["downloads"] = ContentEvent.objects.filter(
