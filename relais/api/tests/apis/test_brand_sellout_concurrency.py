@@ -75,7 +75,7 @@ def test_a_pull_during_concurrent_changes_misses_nothing(monkeypatch):
 
     def pull_once() -> bool:
         nonlocal cursor
-        params = {"limit": 4, **({"cursor": cursor} if cursor else {})}
+        params: dict[str, str | int] = {"limit": 4, **({"cursor": cursor} if cursor else {})}
         body = retrying_sqlite_locks(
             lambda: Client().get("/api/v1/brand/sellout", params, HTTP_AUTHORIZATION=f"Bearer {text}").json()
         )
