@@ -111,3 +111,60 @@ class Invitation(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class ChannelScope(TimeStampedModel):
+    """The partners a channel manager works on, in one brand: a territory (countries) and/or segments.
+
+    Both given: the partners of those countries that are in one of those segments. No row, or an empty one:
+    the whole brand, like a brand admin. Read through ``relais.accounts.access.access_brand_partner_scope``,
+    the one place that turns it into a partner filter; written by ``relais.accounts.scopes.brand_user_scope_set``.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="channel_scopes")
+    countries = models.JSONField(_("countries"), default=list, blank=True)
+    segments = models.ManyToManyField(
+        "network.Segment", blank=True, related_name="+", verbose_name=_("segments")
+    )
+    set_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "brand"], name="channel_scope_one_per_user_brand")
+        ]
+
+    def __str__(self) -> str:
+        return f"scope of {self.user_id} in {self.brand_id}"
+
+
+class Membership(TimeStampedModel):
+    """A person's relationship with one brand: its staff, or a user of one of its partner companies.
+
+    A login (``User``) belongs to a person; memberships link it to several brands. The active one is copied
+    onto the user's ``brand``, ``partner`` and ``role`` (``relais.accounts.memberships.membership_activate``),
+    which every access helper reads, so a person works in one brand at a time and reaches another's objects
+    only after switching. Each brand reads only its own memberships of the person.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
+    partner = models.ForeignKey(
+        "network.PartnerCompany", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["brand__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "brand"], name="membership_one_per_user_brand"),
+            models.CheckConstraint(
+                name="membership_partner_roles_have_partner",
+                condition=~models.Q(role__in=["partner_admin", "partner_seller"])
+                | models.Q(partner__isnull=False),
+            ),
+            models.CheckConstraint(name="membership_not_operator", condition=~models.Q(role="operator")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} as {self.role} in {self.brand_id}"

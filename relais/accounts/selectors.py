@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from relais.accounts.models import Invitation, Role, User
 from relais.accounts.services import invitation_token_hash
@@ -38,8 +38,11 @@ def invitations_pending_for_partner(*, partner: PartnerCompany) -> QuerySet[Invi
 
 
 def users_of_partner(*, partner: PartnerCompany) -> QuerySet[User]:
-    """The partner company's users (active or not), by name."""
-    return User.objects.filter(brand_id=partner.brand_id, partner=partner).order_by("last_name", "email")
+    """The partner company's users (active or not), by name: those working in it now, and the people with a
+    membership in it who are working in another brand for the moment (``Membership``)."""
+    here = Q(brand_id=partner.brand_id, partner=partner)
+    members = Q(memberships__brand_id=partner.brand_id, memberships__partner=partner)
+    return User.objects.filter(here | members).distinct().order_by("last_name", "email")
 
 
 def partner_user_find_for_manager(*, by: User, user_id: int) -> User | None:

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from relais.accounts.models import BRAND_ROLES, PARTNER_ROLES, Invitation, Role, User
+from relais.accounts.memberships import membership_add
+from relais.accounts.models import BRAND_ROLES, PARTNER_ROLES, Invitation, Membership, Role, User
 from relais.audit.services import audit_record
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
@@ -59,6 +60,9 @@ def user_create(
         is_staff=role == Role.OPERATOR,
         is_superuser=role == Role.OPERATOR,
     )
+    if user.brand_id is not None:
+        # The person's first membership: the brand it joins (relais.accounts.memberships).
+        Membership.objects.create(user=user, brand_id=user.brand_id, partner_id=user.partner_id, role=role)
     return user
 
 
@@ -286,6 +290,10 @@ def invitation_send(
         return invitation_create(
             invited_by=invited_by, email=email, role=role, partner=partner, base_url=base_url
         )
+    if not existing.is_operator and not existing.memberships.filter(brand_id=partner.brand_id).exists():
+        # A person already on Relais for another brand joins this one with the same login: one more
+        # membership, and the notice tells them to switch brand after logging in.
+        membership_add(user=existing, brand=partner.brand, role=role, partner=partner)
     _account_exists_email_send_on_commit(
         user=existing, invited_by=invited_by, partner=partner, base_url=base_url
     )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from relais.accounts import views
+from relais.accounts import views, views_memberships, views_scope
 
 app_name = "accounts"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("invitations/<int:pk>/resend/", views.invitation_resend_view, name="invitation_resend"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation_revoke"),
     path("users/<int:pk>/active/", views.user_set_active_view, name="user_set_active"),
+    path("users/<int:pk>/scope/", views_scope.user_scope_view, name="user_scope"),
+    path("memberships/switch/", views_memberships.membership_switch_view, name="membership_switch"),
+    path("company/sellers/", views_scope.sellers_visibility_view, name="sellers_visibility"),
     path(
         "password-reset/",
         views.PasswordResetRequestView.as_view(

@@ -55,6 +55,10 @@ class PartnerCompany(TimeStampedModel):
     # The brand decides which partners are distributors: a distributor's admin sees its resellers (the
     # partners whose ``parent`` it is) and declares on their behalf (relais.sellout.distributor).
     is_distributor = models.BooleanField(_("distributor (declares for its resellers)"), default=False)
+    # Set by the partner's admin: its sellers see every declaration of the company, not only their own.
+    sellers_see_company_declarations = models.BooleanField(
+        _("sellers see all the company's declarations"), default=False
+    )
     country = models.CharField(_("country"), max_length=2)
     region = models.CharField(_("region"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)

@@ -122,16 +122,19 @@ PARTNER_DEFAULT_SORT = "name"
 
 
 def partner_list(
-    *, brand: Brand, filters: Mapping[str, Any] | None = None, sort: str = ""
+    *, brand: Brand, filters: Mapping[str, Any] | None = None, sort: str = "", scope: Q | None = None
 ) -> QuerySet[PartnerCompany]:
     """Partners of the brand for the back-office list, filtered by the cleaned filter-bar values, in the
     order of ``sort`` (a key of ``PARTNER_SORTS``; by name otherwise).
 
     ``q`` searches name, code and city; ``parent`` and ``segment`` are ids; the other keys are field codes
-    (a single value or a list). ``segment`` means a current (open) membership.
+    (a single value or a list). ``segment`` means a current (open) membership. ``scope``: the partners the
+    brand user may see (``relais.accounts.access.access_brand_partner_scope``), all when None.
     """
     filters = filters or {}
     qs = PartnerCompany.objects.filter(brand=brand).select_related("parent")
+    if scope is not None:
+        qs = qs.filter(scope)
     q = (filters.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(city__icontains=q))
@@ -163,15 +166,14 @@ def partner_list(
     return qs.order_by(*(PARTNER_SORTS.get(sort) or PARTNER_SORTS[PARTNER_DEFAULT_SORT]))
 
 
-def partner_get(*, brand: Brand, partner_id: int) -> PartnerCompany:
+def partner_get(*, brand: Brand, partner_id: int, scope: Q | None = None) -> PartnerCompany:
     """One of the brand's partners, with its parent loaded; another brand's partner is a 404.
 
-    Who may see it is the caller's check (``relais.accounts.access``): brand staff see every partner of
-    their brand.
+    Who may see it is the caller's check (``relais.accounts.access``): brand staff see the partners of
+    their brand within ``scope`` (a channel manager's partner filter; all when None), any other is a 404.
     """
-    partner = (
-        PartnerCompany.objects.select_related("parent", "brand").filter(brand=brand, pk=partner_id).first()
-    )
+    partners = PartnerCompany.objects.select_related("parent", "brand").filter(brand=brand, pk=partner_id)
+    partner = (partners.filter(scope) if scope is not None else partners).first()
     if partner is None:
         raise Http404
     return partner

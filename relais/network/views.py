@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from relais.accounts.access import (
     access_brand_admin,
+    access_brand_partner_scope,
     access_brand_staff,
     access_partner_admin,
     access_partner_by_id,
@@ -89,7 +90,7 @@ def _is_htmx(request: AuthedRequest) -> bool:
 
 def _brand_partner(request: AuthedRequest, pk: int) -> PartnerCompany:
     brand = access_brand_staff(request.user)
-    return selectors.partner_get(brand=brand, partner_id=pk)
+    return selectors.partner_get(brand=brand, partner_id=pk, scope=access_brand_partner_scope(request.user))
 
 
 def _brand_segment(request: AuthedRequest, pk: int) -> Segment:
@@ -187,7 +188,12 @@ def partner_search(request: AuthedRequest) -> HttpResponse:
     code or city contains ``q``, for pages that would otherwise list every partner in a drop-down."""
     brand = access_brand_staff(request.user)
     q = request.GET.get("q", "").strip()[:100]
-    partners = list(selectors.partner_list(brand=brand, filters={"q": q})[:PARTNER_SUGGESTIONS]) if q else []
+    scope = access_brand_partner_scope(request.user)
+    partners = (
+        list(selectors.partner_list(brand=brand, filters={"q": q}, scope=scope)[:PARTNER_SUGGESTIONS])
+        if q
+        else []
+    )
     return render(request, "network/partials/partner_suggestions.html", {"partners": partners, "q": q})
 
 
@@ -199,7 +205,12 @@ def partner_export(request: AuthedRequest, fmt: str) -> StreamingHttpResponse:
         raise Http404
     form = PartnerFilterForm(request.GET or None, brand=brand)
     filters = form.filters() if request.GET else {}
-    partners = selectors.partner_list(brand=brand, filters=filters, sort=_partner_sort(request))
+    partners = selectors.partner_list(
+        brand=brand,
+        filters=filters,
+        sort=_partner_sort(request),
+        scope=access_brand_partner_scope(request.user),
+    )
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -220,7 +231,9 @@ def partner_list(request: AuthedRequest) -> HttpResponse:
     form = PartnerFilterForm(request.GET or None, brand=brand)
     filters = form.filters() if request.GET else {}
     sort = _partner_sort(request)
-    partners = selectors.partner_list(brand=brand, filters=filters, sort=sort)
+    partners = selectors.partner_list(
+        brand=brand, filters=filters, sort=sort, scope=access_brand_partner_scope(request.user)
+    )
     page = Paginator(partners, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,

@@ -83,8 +83,8 @@ def reseller_totals(*, distributor: PartnerCompany, since: dt.date | None = None
     ).exclude(declaration__status=Declaration.Status.DRAFT)
     if since is not None:
         lines = lines.filter(sale_date__gte=since)
-    sums = {
-        row["partner_id"]: row
+    sums: dict[int, dict[str, Any]] = {
+        row["partner_id"]: dict(row)
         for row in lines.values("partner_id")
         .annotate(
             lines=Count("id"),

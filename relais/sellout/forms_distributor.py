@@ -15,6 +15,10 @@ from relais.sellout.forms import DateInput, MappingForm, period_check, previous_
 from relais.sellout.ingest.fields import FIELDS, FieldSpec
 
 
+def _reseller_label(partner: PartnerCompany) -> str:
+    return f"{partner.name} ({partner.code})"
+
+
 class OnBehalfForm(forms.Form):
     """Whose sales (one of the distributor's resellers) and for which period."""
 
@@ -27,7 +31,7 @@ class OnBehalfForm(forms.Form):
         self.today = today
         reseller_field: forms.ModelChoiceField = self.fields["reseller"]  # type: ignore[assignment]
         reseller_field.queryset = resellers
-        reseller_field.label_from_instance = lambda p: f"{p.name} ({p.code})"  # type: ignore[method-assign]
+        reseller_field.label_from_instance = _reseller_label  # type: ignore[method-assign,assignment]
         start, end = previous_month(today)
         self.fields["period_start"].initial = start
         self.fields["period_end"].initial = end

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum, TextField
+from django.db.models import Count, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +47,8 @@ class ReviewQueueFilter:
     partner: PartnerCompany | None = None
     period_from: date | None = None
     period_to: date | None = None
+    # The partners the brand user may see (``relais.accounts.access.access_brand_partner_scope``); None: all.
+    scope: Q | None = None
 
 
 def review_queue_lines(*, brand: Brand, criteria: ReviewQueueFilter) -> QuerySet[DeclarationLine]:
@@ -55,6 +57,10 @@ def review_queue_lines(*, brand: Brand, criteria: ReviewQueueFilter) -> QuerySet
     lines = DeclarationLine.objects.filter(brand=brand, status=DeclarationLine.Status.FLAGGED).exclude(
         declaration__status=Declaration.Status.DRAFT
     )
+    if criteria.scope is not None:
+        lines = lines.filter(
+            partner__in=PartnerCompany.objects.filter(criteria.scope, brand=brand).values("pk")
+        )
     if criteria.partner is not None:
         lines = lines.filter(partner=criteria.partner)
     if criteria.period_from:
@@ -125,10 +131,10 @@ def partner_review_decisions(*, partner: PartnerCompany, limit: int = 20) -> Que
     )
 
 
-def brand_lines_by_ids(*, brand: Brand, line_ids: list[int]) -> list[DeclarationLine]:
-    """The brand's lines of these ids as the queue shows them (product, partner), in id order."""
-    return list(
-        DeclarationLine.objects.filter(brand=brand, pk__in=line_ids)
-        .select_related("product", "partner")
-        .order_by("pk")
-    )
+def brand_lines_by_ids(*, brand: Brand, line_ids: list[int], scope: Q | None = None) -> list[DeclarationLine]:
+    """The brand's lines of these ids as the queue shows them (product, partner), in id order; within
+    ``scope`` (the brand user's partner filter) when given."""
+    lines = DeclarationLine.objects.filter(brand=brand, pk__in=line_ids)
+    if scope is not None:
+        lines = lines.filter(partner__in=PartnerCompany.objects.filter(scope, brand=brand).values("pk"))
+    return list(lines.select_related("product", "partner").order_by("pk"))

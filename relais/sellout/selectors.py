@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -73,24 +73,34 @@ def declarations_scoped(*, brand: Brand, partner: PartnerCompany | None = None) 
     return declarations.filter(partner=partner) if partner is not None else declarations
 
 
-def partner_declarations(*, partner: PartnerCompany) -> QuerySet[Declaration]:
-    """A partner's declarations, newest first."""
-    return declarations_scoped(brand=partner.brand, partner=partner).order_by("-created_at", "-pk")
+def partner_declarations(*, partner: PartnerCompany, scope: Q | None = None) -> QuerySet[Declaration]:
+    """A partner's declarations, newest first; within ``scope`` (a seller's own,
+    ``relais.accounts.access.access_partner_declarations_scope``) when given."""
+    declarations = declarations_scoped(brand=partner.brand, partner=partner)
+    if scope is not None:
+        declarations = declarations.filter(scope)
+    return declarations.order_by("-created_at", "-pk")
 
 
-def partner_declaration_get(*, partner: PartnerCompany, declaration_id: int) -> Declaration:
-    """One of the partner's declarations; ``Http404`` for any other (another partner's, another brand's)."""
-    declaration = declarations_scoped(brand=partner.brand, partner=partner).filter(pk=declaration_id).first()
+def partner_declaration_get(
+    *, partner: PartnerCompany, declaration_id: int, scope: Q | None = None
+) -> Declaration:
+    """One of the partner's declarations; ``Http404`` for any other (another partner's, another brand's, or
+    one outside ``scope``)."""
+    declaration = partner_declarations(partner=partner, scope=scope).filter(pk=declaration_id).first()
     if declaration is None:
         raise Http404
     return declaration
 
 
-def brand_declaration_get(*, brand: Brand, declaration_id: int) -> Declaration:
-    """One of the brand's declarations, with who sent it; ``Http404`` for another brand's."""
+def brand_declaration_get(*, brand: Brand, declaration_id: int, scope: Q | None = None) -> Declaration:
+    """One of the brand's declarations, with who sent it; ``Http404`` for another brand's, or for one of a
+    partner outside ``scope`` (the brand user's partner filter)."""
+    declarations = declarations_scoped(brand=brand)
+    if scope is not None:
+        declarations = declarations.filter(partner__in=PartnerCompany.objects.filter(scope).values("pk"))
     declaration = (
-        declarations_scoped(brand=brand)
-        .select_related("partner", "site", "submitted_by", "api_key")
+        declarations.select_related("partner", "site", "submitted_by", "api_key")
         .filter(pk=declaration_id)
         .first()
     )
@@ -113,9 +123,13 @@ def declaration_line_latest_find(*, declaration: Declaration) -> DeclarationLine
     return declaration_lines(declaration=declaration).order_by("-pk").first()
 
 
-def brand_line_get(*, brand: Brand, line_id: int) -> DeclarationLine:
-    """A line of the brand (any status), with its declaration; ``Http404`` for another brand's."""
-    line = DeclarationLine.objects.filter(brand=brand, pk=line_id).select_related("declaration").first()
+def brand_line_get(*, brand: Brand, line_id: int, scope: Q | None = None) -> DeclarationLine:
+    """A line of the brand (any status), with its declaration; ``Http404`` for another brand's, or for a line
+    of a partner outside ``scope``."""
+    lines = DeclarationLine.objects.filter(brand=brand, pk=line_id)
+    if scope is not None:
+        lines = lines.filter(partner__in=PartnerCompany.objects.filter(scope).values("pk"))
+    line = lines.select_related("declaration").first()
     if line is None:
         raise Http404
     return line
@@ -132,6 +146,8 @@ class BrandDeclarationFilter:
     source: str = ""
     flagged: bool = False
     sort: str = ""  # a key of BRAND_DECLARATION_SORTS; "" is the default: newest period first
+    # The partners the brand user may see (``relais.accounts.access.access_brand_partner_scope``); None: all.
+    scope: Q | None = None
 
 
 # The orders of the brand's declaration list: by date by default (the latest period, then the latest
@@ -158,6 +174,10 @@ def brand_declarations_filtered(
     """The brand's declarations and their lines, both narrowed by the same criteria (list and export)."""
     declarations = declarations_scoped(brand=brand).select_related("partner", "site")
     lines = DeclarationLine.objects.filter(brand=brand)
+    if criteria.scope is not None:
+        in_scope = PartnerCompany.objects.filter(criteria.scope, brand=brand).values("pk")
+        declarations = declarations.filter(partner__in=in_scope)
+        lines = lines.filter(partner__in=in_scope)
     if criteria.partner is not None:
         declarations = declarations.filter(partner=criteria.partner)
         lines = lines.filter(partner=criteria.partner)

@@ -3,6 +3,7 @@ review and export. Views are thin: access helper first, then selectors and servi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relais.accounts.access import access_brand_staff, access_partner_user
+from relais.accounts.access import (
+    access_brand_partner_scope,
+    access_brand_staff,
+    access_partner_declarations_scope,
+    access_partner_user,
+)
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 from relais.followups.declarations import (
@@ -87,14 +93,23 @@ PAGE_SIZE = 50
 @login_required
 def my_declarations(request: AuthedRequest) -> HttpResponse:
     partner = access_partner_user(request.user)
-    page = Paginator(partner_declarations(partner=partner), PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = access_partner_declarations_scope(request.user)
+    page = Paginator(partner_declarations(partner=partner, scope=scope), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     imports = partner_imports(partner=partner)[:5]
     form = DeclarationCreateForm(partner=partner, today=timezone.localdate())
     decisions = partner_review_decisions(partner=partner)
     return render(
         request,
         "sellout/my_declarations.html",
-        {"page": page, "form": form, "imports": imports, "decisions": decisions},
+        {
+            "page": page,
+            "form": form,
+            "imports": imports,
+            "decisions": decisions,
+            "own_only": scope is not None,
+        },
     )
 
 
@@ -104,7 +119,8 @@ def declaration_new(request: AuthedRequest) -> HttpResponse:
     partner = access_partner_user(request.user)
     form = DeclarationCreateForm(request.POST, partner=partner, today=timezone.localdate())
     if not form.is_valid():
-        page = Paginator(partner_declarations(partner=partner), PAGE_SIZE).get_page(1)
+        scope = access_partner_declarations_scope(request.user)
+        page = Paginator(partner_declarations(partner=partner, scope=scope), PAGE_SIZE).get_page(1)
         return render(request, "sellout/my_declarations.html", {"page": page, "form": form}, status=400)
     try:
         declaration = declaration_create(
@@ -125,7 +141,8 @@ def declaration_new(request: AuthedRequest) -> HttpResponse:
 
 def _partner_declaration(request: AuthedRequest, declaration_id: int) -> Declaration:
     partner = access_partner_user(request.user)
-    return partner_declaration_get(partner=partner, declaration_id=declaration_id)
+    scope = access_partner_declarations_scope(request.user)
+    return partner_declaration_get(partner=partner, declaration_id=declaration_id, scope=scope)
 
 
 def _line_form(
@@ -396,6 +413,7 @@ def _brand_filtered(
             source=data.get("source") or "",
             flagged=bool(data.get("flagged")),
         )
+    criteria = replace(criteria, scope=access_brand_partner_scope(request.user))
     declarations, lines = brand_declarations_filtered(brand=brand, criteria=criteria)
     return form, declarations, lines
 
@@ -416,7 +434,9 @@ def brand_declaration_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def brand_declaration_detail(request: AuthedRequest, declaration_id: int) -> HttpResponse:
     brand = access_brand_staff(request.user)
-    declaration = brand_declaration_get(brand=brand, declaration_id=declaration_id)
+    declaration = brand_declaration_get(
+        brand=brand, declaration_id=declaration_id, scope=access_brand_partner_scope(request.user)
+    )
     only_flagged = request.GET.get("flagged") == "1"
     lines = declaration_lines(declaration=declaration, only_flagged=only_flagged)
     if not only_flagged:  # the review queue keeps its order: most at stake first
@@ -445,7 +465,7 @@ def brand_line_review(request: AuthedRequest, line_id: int) -> HttpResponse:
     """Approve or reject a flagged line with a reason (the brand's default when none is chosen); htmx gets the
     updated row, a plain form post a redirect."""
     brand = access_brand_staff(request.user)
-    line = brand_line_get(brand=brand, line_id=line_id)
+    line = brand_line_get(brand=brand, line_id=line_id, scope=access_brand_partner_scope(request.user))
     approve = request.POST.get("decision") == "approve"
     reason = request.POST.get("reason") or (ReviewReason.CHECKED if approve else ReviewReason.OTHER)
     error = ""
@@ -506,12 +526,22 @@ def brand_review_queue(request: AuthedRequest) -> HttpResponse:
     """Flagged lines and suspicious partners, most at stake first, filterable, with a bulk review form."""
     brand = access_brand_staff(request.user)
     form = ReviewQueueFilterForm(request.GET or None, brand=brand)
-    queue = review_queue(brand=brand, criteria=form.criteria())
+    queue = review_queue(
+        brand=brand, criteria=replace(form.criteria(), scope=access_brand_partner_scope(request.user))
+    )
     page = Paginator(queue.lines, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "queue": queue, "page": page, "query": query.urlencode()}
     return render(request, "sellout/brand_review_queue.html", {**context, "reasons": ReviewReason.choices})
+
+
+def _in_scope(request: AuthedRequest, brand: Any, line_ids: list[int]) -> list[int]:
+    """The ids among ``line_ids`` of lines the brand user may act on (its scope); the others are left out."""
+    scope = access_brand_partner_scope(request.user)
+    if scope is None:
+        return list(line_ids)
+    return [line.pk for line in brand_lines_by_ids(brand=brand, line_ids=list(line_ids), scope=scope)]
 
 
 @login_required
@@ -527,7 +557,7 @@ def brand_review_bulk(request: AuthedRequest) -> HttpResponse:
         try:
             outcome = lines_review(
                 brand=brand,
-                line_ids=form.cleaned_data["line"],
+                line_ids=_in_scope(request, brand, form.cleaned_data["line"]),
                 approve=form.approve,
                 reason_code=form.reason_code,
                 note=form.cleaned_data.get("note") or "",

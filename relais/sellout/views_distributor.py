@@ -16,6 +16,7 @@ from relais.accounts.access import access_distributor, access_partner_admin
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 from relais.followups.declarations import declaration_counted
+from relais.network.portal import portal_section_register
 from relais.sellout import distributor as hierarchy
 from relais.sellout.forms import UploadForm
 from relais.sellout.forms_distributor import (
@@ -27,6 +28,11 @@ from relais.sellout.forms_distributor import (
 from relais.sellout.models import SelloutImport
 from relais.sellout.selectors import partner_import_get
 from relais.sellout.services import sellout_import_create, sellout_import_propose_mapping
+
+# A distributor's admin reaches its resellers' pages from the portal home (the section shows to them only).
+portal_section_register(
+    key="resellers", template="sellout/distributor/partials/portal_section.html", order=15
+)
 
 
 @login_required

@@ -65,6 +65,7 @@ def training_module(objects: SimpleNamespace) -> Any:
 FILLERS: dict[str, Callable[[SimpleNamespace], list[list[Any]]]] = {
     "job_status": lambda o: [[o.own.job.pk]],
     "accounts:invitation_create": lambda o: [[o.own.partner.pk]],
+    "accounts:user_scope": lambda o: [[o.users["channel_manager"].pk]],
     "network:partner_detail": lambda o: [[o.own.partner.pk]],
     "network:partner_edit": lambda o: [[o.own.partner.pk]],
     "network:site_create": lambda o: [[o.own.partner.pk]],
@@ -120,6 +121,7 @@ NOT_PAGES = {
     "accounts:invitation_resend": "POST only",
     "accounts:invitation_revoke": "POST only",
     "accounts:user_set_active": "POST only",
+    "accounts:membership_switch": "POST only",
     "accounts:password_reset_confirm": "needs a live reset token; covered by test_password_reset",
     "network:segment_recompute": "POST only",
     "network:segment_delete": "POST only",
