@@ -66,7 +66,6 @@ def test_a_fresh_brand_is_set_up_from_the_browser(page: Page, operator, live_url
 
     _accept(page, _accept_link("boss@initech.test"), "Bill")
     expect(page).to_have_url(re.compile(r"/brand/$"))
-    page.click("[data-testid=menu-toggle]")
     page.click("[data-testid=nav-brand-settings]")
     page.fill("input[name=holding_days]", "21")
     page.fill("input[name=currency]", "CHF")
@@ -85,7 +84,6 @@ def test_a_fresh_brand_is_set_up_from_the_browser(page: Page, operator, live_url
     page.click("[data-testid=link-audit]")
     expect(page.get_by_test_id("audit-entries")).to_contain_text("brand.settings_changed")
     expect(page.get_by_test_id("audit-entries")).to_contain_text("partner.imported")
-    page.click("[data-testid=menu-toggle]")
     page.click("[data-testid=logout]")
 
     _accept(page, _accept_link("yann@port.test"), "Yann")
