@@ -16,7 +16,12 @@ from relais.accounts.models import Role
 from relais.accounts.tests.factories import UserFactory, partner_user
 from relais.merchandising import services as merchandising
 from relais.merchandising.models import PosItem, PosOrder, StoreVisit
-from relais.merchandising.tests.factories import PosItemFactory, checklist_with_items, png_upload
+from relais.merchandising.tests.factories import (
+    PosItemFactory,
+    checklist_with_items,
+    png_upload,
+    submitted_visit,
+)
 from relais.network.tests.factories import PartnerFactory
 from relais.promotions.models import Promotion
 from relais.promotions.tests.factories import PromotionFactory
@@ -121,3 +126,18 @@ def test_another_partner_reaches_none_of_the_partner_objects_and_the_owner_reach
     assert owner.get(reverse("merchandising:visit_new", args=[world.checklist.pk])).status_code == 200
 
     assert snapshot() == before
+
+
+def promotion_objects(objects: SimpleNamespace) -> SimpleNamespace:
+    """A promotion, a POS item, a checklist and a visit of the language test's own partner, made once per site
+    (its FILLERS open them)."""
+    if not hasattr(objects, "promotions"):
+        partner = objects.own.partner
+        visit = submitted_visit(partner)
+        objects.promotions = SimpleNamespace(
+            promotion=PromotionFactory(brand=partner.brand),
+            item=PosItemFactory(brand=partner.brand),
+            checklist=visit.checklist,
+            visit=visit,
+        )
+    return objects.promotions
