@@ -35,14 +35,13 @@ from relais.comms.tests.factories import CampaignFactory, ContentItemFactory
 from relais.incentives.models import RuleKind
 from relais.incentives.services import challenge_rule_add, challenge_score_declaration
 from relais.incentives.tests.factories import running_challenge
-from relais.merchandising.tests.factories import PosItemFactory, checklist_with_items, submitted_visit
 from relais.network.tests.factories import SegmentFactory, SiteFactory
 from relais.programs.tests.factories import ProgramFactory
-from relais.promotions.tests.factories import PromotionFactory
 from relais.sellout.tests.factories import catalogue
 from relais.training.tests.factories import published_module
 from tests.platform.test_tenant_isolation_funds import funds_objects
 from tests.platform.test_tenant_isolation_matrix import company
+from tests.platform.test_tenant_isolation_promotions import promotion_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -97,11 +96,11 @@ FILLERS: dict[str, Callable[[SimpleNamespace], list[list[Any]]]] = {
     "programs:tiers": lambda o: [[o.program.pk]],
     "incentives:my_redeem_confirm": lambda o: [[o.own.reward.pk]],
     "incentives:my_order_cancel": lambda o: [[o.own.order.pk]],
-    "promotions:detail": lambda o: [[PromotionFactory(brand=o.own.partner.brand).pk]],
-    "merchandising:item_edit": lambda o: [[PosItemFactory(brand=o.own.partner.brand).pk]],
-    "merchandising:visit_detail": lambda o: [[submitted_visit(o.own.partner).pk]],
-    "merchandising:my_visit": lambda o: [[submitted_visit(o.own.partner).pk]],
-    "merchandising:visit_new": lambda o: [[checklist_with_items(o.own.partner.brand).pk]],
+    "promotions:detail": lambda o: [[promotion_objects(o).promotion.pk]],
+    "merchandising:item_edit": lambda o: [[promotion_objects(o).item.pk]],
+    "merchandising:visit_detail": lambda o: [[promotion_objects(o).visit.pk]],
+    "merchandising:my_visit": lambda o: [[promotion_objects(o).visit.pk]],
+    "merchandising:visit_new": lambda o: [[promotion_objects(o).checklist.pk]],
     "training:module_edit": lambda o: [[training_module(o).pk]],
     "training:my_module": lambda o: [[training_module(o).pk]],
     "funds:budget_detail": lambda o: [[funds_objects(o).budget.pk]],
