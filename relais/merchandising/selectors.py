@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -83,7 +84,7 @@ def visit_answers(*, visit: StoreVisit) -> QuerySet[VisitAnswer]:
 def answer_photo_get(*, user: User, answer_id: int) -> VisitAnswer:
     """A visit's photo as ``user`` may see it: the visit's partner's users and its brand's staff only."""
     answers = VisitAnswer.objects.select_related("visit").exclude(photo="")
-    if user.is_partner_user and user.partner_id is not None:
+    if user.is_partner_user and user.partner_id is not None and user.brand_id is not None:
         answers = answers.filter(visit__partner_id=user.partner_id, visit__brand_id=user.brand_id)
     elif user.is_brand_user and user.brand_id is not None:
         answers = answers.filter(visit__brand_id=user.brand_id)
@@ -105,8 +106,14 @@ def item_photo_get(*, user: User, item_id: int) -> PosItem:
     return item
 
 
-def _share(accepted: int, decided: int) -> float | None:
-    return accepted / decided if decided else None
+def _with_share(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """Each grouped row as a dict, with the share of its decided answers accepted (None: none decided)."""
+    out = []
+    for row in rows:
+        item = dict(row)
+        item["share"] = item["accepted"] / item["decided"] if item["decided"] else None
+        out.append(item)
+    return out
 
 
 def compliance(*, brand: Brand, partner: PartnerCompany | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -120,20 +127,16 @@ def compliance(*, brand: Brand, partner: PartnerCompany | None = None) -> dict[s
         "decided": Count("pk"),
         "visits": Count("visit_id", distinct=True),
     }
-    partners = [
-        {**row, "share": _share(row["accepted"], row["decided"])}
-        for row in answers.values("visit__partner_id", "visit__partner__name", "visit__partner__code")
+    partners = _with_share(
+        answers.values("visit__partner_id", "visit__partner__name", "visit__partner__code")
         .annotate(**counts)
         .order_by("visit__partner__name")
-    ]
-    programs = [
-        {**row, "share": _share(row["accepted"], row["decided"])}
-        for row in answers.values(
-            "visit__checklist__program_id",
-            "visit__checklist__program__name",
-            "visit__checklist__name",
+    )
+    programs = _with_share(
+        answers.values(
+            "visit__checklist__program_id", "visit__checklist__program__name", "visit__checklist__name"
         )
         .annotate(**counts)
         .order_by("visit__checklist__program__name", "visit__checklist__name")
-    ]
+    )
     return {"partners": partners, "programs": programs}

@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 from relais.merchandising import exports, selectors, services
 from relais.merchandising.forms import ChecklistForm, OrderForm, PosItemForm
-from relais.merchandising.models import PosItem, PosOrder, StoreVisit, VisitAnswer
+from relais.merchandising.models import ChecklistItem, PosItem, PosOrder, StoreVisit, VisitAnswer
 
 
 def _field(form: object, exc: ApplicationError) -> str | None:
@@ -75,7 +76,7 @@ def item_edit(request: AuthedRequest, item_id: int) -> HttpResponse:
 def item_photo(request: AuthedRequest, item_id: int) -> FileResponse:
     access_brand_for_user(request.user)
     item = selectors.item_photo_get(user=request.user, item_id=item_id)
-    return FileResponse(item.photo.open("rb"), content_type=_photo_type(item.photo.name))
+    return FileResponse(item.photo.open("rb"), content_type=_photo_type(item.photo.name or ""))
 
 
 @login_required
@@ -200,7 +201,7 @@ def answer_photo(request: AuthedRequest, answer_id: int) -> FileResponse:
     access_brand_for_user(request.user)
     answer: VisitAnswer = selectors.answer_photo_get(user=request.user, answer_id=answer_id)
     response = FileResponse(
-        answer.photo.open("rb"), content_type=answer.photo_type or _photo_type(answer.photo.name)
+        answer.photo.open("rb"), content_type=answer.photo_type or _photo_type(answer.photo.name or "")
     )
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
@@ -277,9 +278,7 @@ def visit_new(request: AuthedRequest, checklist_id: int) -> HttpResponse:
                 checklist=checklist,
                 visited_on=visited_on,
                 answers={i.pk: request.POST.get(f"item_{i.pk}", "") for i in items},
-                photos={
-                    i.pk: request.FILES[f"photo_{i.pk}"] for i in items if f"photo_{i.pk}" in request.FILES
-                },
+                photos=_photos(request, items),
                 user=request.user,
                 note=request.POST.get("note", ""),
             )
@@ -300,6 +299,16 @@ def visit_new(request: AuthedRequest, checklist_id: int) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def _photos(request: AuthedRequest, items: list[ChecklistItem]) -> dict[int, UploadedFile]:
+    """The photos sent with a visit, by checklist item."""
+    photos = {}
+    for item in items:
+        upload = request.FILES.get(f"photo_{item.pk}")
+        if isinstance(upload, UploadedFile):
+            photos[item.pk] = upload
+    return photos
 
 
 @login_required

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from relais.accounts.tests.factories import PASSWORD
 from relais.merchandising.models import StoreVisit, VisitAnswer
@@ -44,7 +44,7 @@ def test_a_partner_on_a_phone_sees_an_upcoming_promotion_and_sends_a_visit_the_b
     phone_page.get_by_test_id("item-1-yes").check()
     phone_page.get_by_test_id("item-2-number").fill("9")
     phone_page.get_by_test_id("item-3-photo").set_input_files(
-        files=[{"name": "vitrine.png", "mimeType": "image/png", "buffer": png_image(width=40, height=30)}]
+        files=[FilePayload(name="vitrine.png", mimeType="image/png", buffer=png_image(width=40, height=30))]
     )
     phone_page.get_by_test_id("visit-submit").click()
 

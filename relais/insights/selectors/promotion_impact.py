@@ -39,15 +39,15 @@ def promotion_impact(
     participants = active & set(promotion_eligible_partners(promotion=promotion).values_list("pk", flat=True))
     today = today or timezone.localdate()
     points = promotion_points_total(promotion=promotion)
-    common = {
-        "brand": promotion.brand,
-        "partner_ids": participants,
-        "candidates": active - participants,
-        "window_start": promotion.start,
-        "window_end": promotion.end,
-        "today": today,
-    }
-    panel = intervention_panel(**common)
+    candidates = active - participants
+    panel = intervention_panel(
+        brand=promotion.brand,
+        partner_ids=participants,
+        candidates=candidates,
+        window_start=promotion.start,
+        window_end=promotion.end,
+        today=today,
+    )
     if isinstance(panel, EffectPanel) and not any(p.participant for p in panel.partners):
         # No eligible partner has figures in any month: the measure has nobody to measure (it would raise).
         return InterventionEffect(
@@ -60,9 +60,18 @@ def promotion_impact(
             first_month=month_start(promotion.start),
             last_month=month_start(promotion.end),
             participants=len(participants),
-            candidates=len(active - participants),
+            candidates=len(candidates),
         )
-    return intervention_effect(**common, points=points, options=options)
+    return intervention_effect(
+        brand=promotion.brand,
+        partner_ids=participants,
+        candidates=candidates,
+        window_start=promotion.start,
+        window_end=promotion.end,
+        today=today,
+        points=points,
+        options=options,
+    )
 
 
 def promotion_impact_find(

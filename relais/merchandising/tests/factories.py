@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from relais.merchandising.models import Checklist, ChecklistItem, PosItem
 from relais.merchandising.photos import png_image
+from relais.merchandising.services import visit_submit
 
 
 class PosItemFactory(factory.django.DjangoModelFactory):
@@ -29,3 +31,17 @@ def checklist_with_items(brand, **kwargs) -> Checklist:
 
 def png_upload(name: str = "vitrine.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_image(), content_type="image/png")
+
+
+def submitted_visit(partner, *, checklist=None):
+    """A visit of ``partner`` answering every item of a (new) checklist, with its photo, awaiting review."""
+    checklist = checklist or checklist_with_items(partner.brand)
+    items = list(checklist.items.all())
+    return visit_submit(
+        partner=partner,
+        checklist=checklist,
+        visited_on=timezone.localdate(),
+        answers={items[0].pk: "yes", items[1].pk: "6"},
+        photos={items[2].pk: png_upload()},
+        user=None,
+    )

@@ -63,7 +63,7 @@ def test_a_visit_with_a_photo_is_sent_reviewed_and_counted_in_compliance(
     photo = VisitAnswer.objects.get(visit=visit, item=items[2])
     served = client.get(reverse("merchandising:answer_photo", args=[photo.pk]))
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
-    assert b"".join(served.streaming_content).startswith(b"\x89PNG")
+    assert served.getvalue().startswith(b"\x89PNG")
 
     brand_client = login_client(brand_admin)
     assert brand_client.get(reverse("merchandising:answer_photo", args=[photo.pk])).status_code == 200
