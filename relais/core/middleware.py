@@ -30,7 +30,8 @@ class ContentSecurityPolicyMiddleware:
 class SuspendedBrandMiddleware:
     """A user of a suspended brand (``Brand.is_active`` false) is logged out and shown why, on any page.
 
-    One indexed query per request of a logged-in brand or partner user; operators and visitors cost nothing.
+    The brand is read once per request of a logged-in brand or partner user and left on ``request.user`` for
+    the views (which read it anyway); operators and visitors cost nothing.
     The login form's own check is not enough: a session opened before the suspension must end with it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -39,7 +40,11 @@ class SuspendedBrandMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         brand_id = getattr(user, "brand_id", None) if user is not None and user.is_authenticated else None
-        if brand_id is not None and Brand.objects.filter(pk=brand_id, is_active=False).exists():
-            logout(request)
-            return render(request, "core/brand_suspended.html", status=403)
+        if brand_id is not None:
+            brand = Brand.objects.filter(pk=brand_id).first()
+            if brand is None or not brand.is_active:
+                logout(request)
+                return render(request, "core/brand_suspended.html", status=403)
+            # The brand the views read next (access_brand_for_user): fetched once, here.
+            user.brand = brand  # type: ignore[union-attr]
         return self.get_response(request)

@@ -24,7 +24,7 @@ def test_the_catalogue_is_previewed_then_imported(brand, brand_admin):
     client.post("/catalog/upload/", {"token": preview.context["token"]})
     product = Product.objects.get(brand=brand)
     assert (product.gtin, product.name, str(product.list_price)) == (
-        "4006381333931",
+        "04006381333931",
         "Perceuse 18V",
         "129.90",
     )
