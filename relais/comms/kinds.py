@@ -38,6 +38,9 @@ KINDS: dict[str, Kind] = {
     "challenge_launched": Kind(_("A challenge starts"), Category.MARKETING),
     "content_new": Kind(_("New sales aids"), Category.MARKETING, by_email=False),
     "certification_expiring": Kind(_("A certification of mine expires soon"), Category.TRANSACTIONAL),
+    "fund_request_decided": Kind(_("My marketing fund request was decided"), Category.TRANSACTIONAL),
+    "fund_claim_decided": Kind(_("My marketing fund claim was reviewed"), Category.TRANSACTIONAL),
+    "fund_claim_paid": Kind(_("My marketing fund claim was paid"), Category.TRANSACTIONAL),
     ANNOUNCEMENT: Kind(_("The brand's announcements"), Category.TRANSACTIONAL),
     MARKETING: Kind(_("The brand's newsletters"), Category.MARKETING),
 }
@@ -90,6 +93,18 @@ NOTIFICATION_TEXTS: dict[str, tuple[Promise, Promise]] = {
             "Your certification %(certification)s expires on %(expires_on)s. "
             "Take its training again to renew it."
         ),
+    ),
+    "fund_request_decided": (
+        _("Your marketing fund request “%(title)s” was decided"),
+        _("Amount approved: %(approved_amount)s %(currency)s. %(reason)s"),
+    ),
+    "fund_claim_decided": (
+        _("Your claim for “%(title)s” was reviewed"),
+        _("Amount accepted: %(approved_amount)s %(currency)s. %(reason)s"),
+    ),
+    "fund_claim_paid": (
+        _("Your claim for “%(title)s” was paid"),
+        _("%(approved_amount)s %(currency)s paid on %(paid_on)s, reference %(reference)s."),
     ),
 }
 

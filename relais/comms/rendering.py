@@ -3,13 +3,14 @@
 Markdown goes through markdown-it-py's CommonMark preset with raw HTML disabled: a brand's text can hold
 links, emphasis and lists, never a tag or a script (its link validator also refuses ``javascript:``).
 Notification params are formatted here, at read time, with the reader's localised formats: numbers with
-their grouping, ISO dates in keys ending ``_on`` as dates and ``_month`` as months, ``reasons`` (review reason codes) as bullet lines of their labels.
+their grouping, ISO dates in keys ending ``_on`` as dates, decimal strings in keys ending ``_amount`` with two decimals, and ``_month`` as months, ``reasons`` (review reason codes) as bullet lines of their labels.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -56,6 +57,11 @@ def _format_param(key: str, value: Any) -> Any:
         try:
             return formats.date_format(dt.date.fromisoformat(value), "DATE_FORMAT", use_l10n=True)
         except ValueError:
+            return value
+    if isinstance(value, str) and key.endswith("_amount"):
+        try:
+            return formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+        except InvalidOperation:
             return value
     return value
 

@@ -5,9 +5,9 @@ then notify the partner's users through ``relais.comms.services.notification_sen
 and JSON params (rendered in each reader's language when read). The views and the API call these, not the
 services, for the three decisions.
 
-The notification kinds ``fund_request_decided``, ``fund_claim_decided`` and ``fund_claim_paid`` are
-registered with their texts in ``relais.comms.kinds``; until a kind is there, nothing is sent for it (the
-decision itself stands).
+The notification kinds ``fund_request_decided``, ``fund_claim_decided`` and ``fund_claim_paid`` and their
+texts are in ``relais.comms.kinds``; amounts go as decimal strings under ``*_amount`` keys, written in the
+reader's number format.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import datetime as dt
 from decimal import Decimal
 
 from relais.accounts.models import User
-from relais.comms.kinds import KINDS
 from relais.comms.models import Message
 from relais.comms.services import notification_send
 from relais.followups.comms import partner_recipients
@@ -25,13 +24,16 @@ from relais.funds.models import FundClaim, FundRequest
 
 
 def _notify(*, request: FundRequest, kind: str, params: dict[str, object]) -> Message | None:
-    if kind not in KINDS:
-        return None
     return notification_send(
         brand=request.brand,
         kind=kind,
         users=partner_recipients(partners=[request.partner], brand=request.brand),
-        params={"request_id": request.pk, "title": request.title, **params},
+        params={
+            "request_id": request.pk,
+            "title": request.title,
+            "currency": request.brand.currency,
+            **params,
+        },
     )
 
 
@@ -52,7 +54,7 @@ def fund_request_decide(
         kind="fund_request_decided",
         params={
             "status": decided.status,
-            "amount": str(decided.approved_amount),
+            "approved_amount": str(decided.approved_amount),
             "reason": decided.decision_reason,
         },
     )
@@ -74,7 +76,7 @@ def fund_claim_decide(
         kind="fund_claim_decided",
         params={
             "status": decided.status,
-            "amount": str(decided.approved_amount),
+            "approved_amount": str(decided.approved_amount),
             "reason": decided.decision_reason,
         },
     )
@@ -90,7 +92,7 @@ def fund_claim_pay(
         request=paid.request,
         kind="fund_claim_paid",
         params={
-            "amount": str(paid.approved_amount),
+            "approved_amount": str(paid.approved_amount),
             "reference": paid.payment_reference,
             "paid_on": paid.paid_on.isoformat() if paid.paid_on else "",
         },

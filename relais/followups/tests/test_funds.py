@@ -1,13 +1,12 @@
-"""The funds follow-ups: a decision or a payment tells the partner's users once the kind is registered in
-comms; the decision stands either way."""
+"""The funds follow-ups: a decision or a payment tells the partner's users, in their language."""
 
 import datetime as dt
 
 import pytest
-from django.utils.translation import gettext_lazy
+from django.utils import formats, translation
 
-from relais.comms import kinds
-from relais.comms.models import Category, Message
+from relais.comms.models import Message
+from relais.comms.rendering import message_render
 from relais.followups import funds as followups
 from relais.funds import services
 from relais.funds.tests.factories import activity, fixed_allocation, fund_request, invoice, photo
@@ -15,16 +14,7 @@ from relais.funds.tests.factories import activity, fixed_allocation, fund_reques
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def fund_kinds(monkeypatch):
-    for code in ("fund_request_decided", "fund_claim_decided", "fund_claim_paid"):
-        monkeypatch.setitem(kinds.KINDS, code, kinds.Kind(gettext_lazy("Funds"), Category.TRANSACTIONAL))
-        monkeypatch.setitem(kinds.NOTIFICATION_TEXTS, code, ("%(title)s", "%(title)s"))
-
-
-def test_each_decision_and_the_payment_tell_the_partner(
-    brand, partner, partner_admin, brand_admin, fund_kinds
-):
+def test_each_decision_and_the_payment_tell_the_partner(brand, partner, partner_admin, brand_admin):
     activity(brand)
     request = fund_request(fixed_allocation(partner))
     followups.fund_request_decide(request=request, decision="full", by=brand_admin)
@@ -37,11 +27,20 @@ def test_each_decision_and_the_payment_tell_the_partner(
     assert [m.code for m in messages] == ["fund_request_decided", "fund_claim_decided", "fund_claim_paid"]
     assert messages[0].params["status"] == "approved" and messages[2].params["reference"] == "VIR-1"
     assert all(m.recipient_count == 1 for m in messages)
+    paid = message_render(message=messages[2], language="fr")
+    with translation.override("fr"):
+        amount = formats.number_format(claim.approved_amount, 2, use_l10n=True, force_grouping=True)
+    assert "," in amount  # French decimals
+    assert paid.subject == f"Votre demande de remboursement pour « {request.title} » a été payée"
+    assert paid.text == f"{amount} EUR payés le 1 décembre 2026, référence VIR-1."
 
 
-def test_without_the_kinds_the_decision_stands_and_nothing_is_sent(brand, partner, partner_admin):
+def test_a_refusal_tells_the_partner_the_reason(brand, partner, partner_admin):
     activity(brand)
     request = fund_request(fixed_allocation(partner))
     decided = followups.fund_request_decide(request=request, decision="refused", reason="Hors charte")
     assert decided.status == "refused"
-    assert not Message.objects.filter(code="fund_request_decided").exists()
+    message = Message.objects.get(code="fund_request_decided")
+    rendered = message_render(message=message, language="en")
+    assert rendered.subject == f"Your marketing fund request “{request.title}” was decided"
+    assert rendered.text.startswith("Amount approved: 0.00 EUR. Hors charte")
