@@ -14,9 +14,13 @@ from relais.api.apis import router as brand_router
 from relais.api.idempotency import IdempotencyConflict
 from relais.comms.apis import router as comms_router
 from relais.core.errors import ApplicationError
+from relais.funds.apis import router as funds_router
 from relais.incentives.apis import router as incentives_router
+from relais.merchandising.apis import router as merchandising_router
 from relais.programs.apis import router as programs_router
+from relais.promotions.apis import router as promotions_router
 from relais.sellout.apis import router as sellout_router
+from relais.training.apis import router as training_router
 
 api = NinjaAPI(
     title="Relais API",
@@ -53,4 +57,8 @@ api.add_router("", sellout_router)
 api.add_router("", incentives_router)
 api.add_router("", comms_router)
 api.add_router("", programs_router)
+api.add_router("", training_router)
+api.add_router("", funds_router)
+api.add_router("", promotions_router)
+api.add_router("", merchandising_router)
 api.add_router("/brand", brand_router)  # brand keys only (relais/api/apis.py)
