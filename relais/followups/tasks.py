@@ -12,6 +12,7 @@ from relais.core.models import Job
 from relais.followups.declarations import IMPORT_JOB_KIND, sellout_import_run
 from relais.followups.network import network_refresh
 from relais.followups.points import points_notices_send
+from relais.followups.training import certification_reminders_send
 from relais.sellout.models import SelloutImport
 
 
@@ -64,3 +65,9 @@ def points_notices_job(job: Job) -> dict[str, int]:
 def points_notices_every_brand() -> int:
     """Enqueue the ``followups_points_notices`` job of every active brand (hourly or daily)."""
     return job_enqueue_every_brand(kind="followups_points_notices")
+
+
+@shared_task(name="relais.followups.training_reminders", ignore_result=True)
+def training_reminders() -> int:
+    """The daily renewal reminders of certifications expiring within 30 days (``certification_reminders_send``)."""
+    return certification_reminders_send()

@@ -105,3 +105,13 @@ def test_the_worker_knows_the_run_job_task():
 
     app.loader.import_default_modules()
     assert "relais.run_job" in app.tasks
+
+
+def test_every_scheduled_task_is_one_the_worker_knows():
+    """A beat entry naming a task no app declares would fail silently each night in production."""
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert scheduled - set(app.tasks) == set()
+    assert {"relais.funds.accrue_and_expire", "relais.followups.points_notices"} <= scheduled
