@@ -210,7 +210,11 @@ def test_a_draft_is_discarded_with_its_lines_but_a_submitted_one_stays(partner_s
     assert not DeclarationLine.objects.exists()
 
     kept = declaration_create(
-        partner=draft.partner, period_start=date(2026, 9, 1), period_end=date(2026, 9, 30), source=Source.FORM
+        partner=draft.partner,
+        period_start=date(2026, 9, 1),
+        period_end=date(2026, 9, 30),
+        source=Source.FORM,
+        created_by=partner_seller,  # a seller acts on the declarations it made (docs/access.md)
     )
     client.post(
         reverse("sellout:declaration_line_add", args=[kept.pk]),
@@ -266,7 +270,11 @@ def test_confirming_does_not_count_a_sale_of_another_declaration_twice(partner_s
     client.post(reverse("sellout:declaration_line_add", args=[draft.pk]), data, **HTMX)
     client.post(reverse("sellout:declaration_submit", args=[draft.pk]))
     again = declaration_create(
-        partner=partner, period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), source=Source.FORM
+        partner=partner,
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        source=Source.FORM,
+        created_by=partner_seller,  # a seller acts on the declarations it made (docs/access.md)
     )
 
     response = client.post(
