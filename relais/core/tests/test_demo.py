@@ -18,18 +18,30 @@ from relais.catalog.models import Product
 from relais.comms import demo as comms_demo
 from relais.core.models import Brand
 from relais.core.validators import normalise_gtin, validate_gln, validate_siret, validate_vat
+from relais.followups import training as training_followups
+from relais.funds import demo as funds_demo
 from relais.incentives import demo as incentives_demo
 from relais.insights import demo as insights_demo
+from relais.merchandising import demo as merchandising_demo
 from relais.network.models import PartnerCompany, Segment, Site
+from relais.privacy import demo as privacy_demo
 from relais.programs import demo as programs_demo
+from relais.promotions import demo as promotions_demo
 from relais.sellout import demo as sellout_demo
 
-DOMAIN_DEMOS = {
-    "relais.sellout.demo": sellout_demo,
-    "relais.incentives.demo": incentives_demo,
-    "relais.insights.demo": insights_demo,
-    "relais.comms.demo": comms_demo,
-    "relais.programs.demo": programs_demo,
+# Each domain's demo loader, in the order demo_load calls them: (module, the loader's name in it). Training's
+# runs through its follow-up, which also posts the completions' points.
+DOMAIN_DEMOS: dict[str, tuple[Any, str]] = {
+    "relais.sellout.demo": (sellout_demo, "load"),
+    "relais.incentives.demo": (incentives_demo, "load"),
+    "relais.insights.demo": (insights_demo, "load"),
+    "relais.comms.demo": (comms_demo, "load"),
+    "relais.programs.demo": (programs_demo, "load"),
+    "relais.privacy.demo": (privacy_demo, "load"),
+    "relais.training.demo": (training_followups, "demo_load"),
+    "relais.funds.demo": (funds_demo, "load"),
+    "relais.promotions.demo": (promotions_demo, "load"),
+    "relais.merchandising.demo": (merchandising_demo, "load"),
 }
 
 
@@ -115,8 +127,8 @@ def test_the_demo_network_is_realistic_and_every_identifier_valid():
 
 def _no_domain_demos(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the network, catalogue and users: the domains above them load nothing."""
-    for module in DOMAIN_DEMOS.values():
-        monkeypatch.setattr(module, "load", lambda *, brand, rng: {})
+    for module, attribute in DOMAIN_DEMOS.values():
+        monkeypatch.setattr(module, attribute, lambda *, brand, rng: {})
 
 
 def _network_snapshot(seed: int) -> list[tuple[Any, ...]]:
@@ -144,23 +156,17 @@ def test_the_demo_is_deterministic(monkeypatch):
 @pytest.mark.django_db
 def test_other_domains_demo_loaders_are_called_in_order(monkeypatch):
     calls: list[tuple[str, str, float]] = []
-    for name, module in DOMAIN_DEMOS.items():
+    for name, (module, attribute) in DOMAIN_DEMOS.items():
 
         def load(*, brand: Brand, rng: random.Random, _name: str = name) -> Mapping[str, int]:
             calls.append((_name, brand.slug, rng.random()))
             return {}
 
-        monkeypatch.setattr(module, "load", load)
+        monkeypatch.setattr(module, attribute, load)
 
     result = demo.demo_load()
 
-    assert [c[0] for c in calls] == [
-        "relais.sellout.demo",
-        "relais.incentives.demo",
-        "relais.insights.demo",
-        "relais.comms.demo",
-        "relais.programs.demo",
-    ]
+    assert [c[0] for c in calls] == list(DOMAIN_DEMOS)
     assert {c[1] for c in calls} == {"lumen"}
     assert result.extensions == [c[0] for c in calls]
     assert len({c[2] for c in calls}) == len(DOMAIN_DEMOS)  # each domain draws from its own seeded generator
