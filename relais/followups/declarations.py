@@ -19,10 +19,11 @@ from django.db import transaction
 from relais.core.jobs import job_enqueue
 from relais.core.models import Job
 from relais.followups import webhooks
+from relais.followups.programs import score_enqueue
 from relais.followups.promotions import declaration_promotions
 from relais.incentives.selectors import partner_running_challenge_windows
-from relais.incentives.services import score_enqueue
 from relais.insights.services import rollup_enqueue
+from relais.privacy.services import feedback_scrub_stored
 from relais.sellout import edifact, review
 from relais.sellout import services as sellout
 from relais.sellout.anomalies.windows import ChallengeWindow, challenge_windows_given
@@ -42,7 +43,10 @@ IMPORT_JOB_KIND = "sellout_import"
 def declaration_counted(*, declaration: Declaration) -> None:
     """After the counted lines of a declaration changed (submitted, a line reviewed): rebuild the rollups of
     its partner and months (insights), then post, confirm or reverse its points (incentives), as background
-    jobs run after commit. Both are idempotent, so a second call only does the work again."""
+    jobs run after commit. Both are idempotent, so a second call only does the work again. First, e-mail
+    addresses and phone numbers leave its customers' comments (privacy), in the transaction that counts them;
+    the points are scored with the partner's tier multiplier (programs)."""
+    feedback_scrub_stored(brand=declaration.brand, declaration_ids=[declaration.pk])
     rollup_enqueue(brand=declaration.brand, declaration=declaration)
     score_enqueue(declaration=declaration)
     declaration_promotions(declaration=declaration)

@@ -203,3 +203,38 @@ def test_nothing_declared_is_the_one_refusal_of_every_door_and_keeps_nothing(bra
     assert by_api.value.result.duplicates == 1 and by_edifact.value.result.duplicates == 3
     assert str(by_api.value.message) == str(by_edifact.value.message)
     assert Declaration.objects.count() == kept
+
+
+def test_a_counted_declaration_keeps_no_email_or_phone_in_its_customers_comments(brand, partner, october):
+    draft = declaration_create(
+        partner=partner, period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), source=Source.FORM
+    )
+    comment = "Client ravi, rappeler jean.dupont@example.fr ou le 06 12 34 56 78"
+    declaration_lines_add(
+        declaration=draft,
+        rows=[
+            {
+                "gtin": ean13(1),
+                "quantity": "2",
+                "sale_date": "2026-10-05",
+                "amount": "40.00",
+                "feedback": comment,
+            },
+            {
+                "gtin": ean13(2),
+                "quantity": "1",
+                "sale_date": "2026-10-06",
+                "amount": "20.00",
+                "feedback": "Top",
+            },
+        ],
+    )
+
+    declaration_submit(declaration=draft)
+
+    stored = list(
+        DeclarationLine.objects.filter(declaration=draft).order_by("pk").values_list("feedback", flat=True)
+    )
+    assert stored[1] == "Top"
+    assert stored[0].startswith("Client ravi, rappeler ")
+    assert "jean.dupont" not in stored[0] and "example.fr" not in stored[0] and "56 78" not in stored[0]
