@@ -31,6 +31,22 @@ def order_ship(*, order: RedemptionOrder, user: User) -> RedemptionOrder:
 
 
 @transaction.atomic
+def order_cancel(*, order: RedemptionOrder, user: User, reason: str = "") -> RedemptionOrder:
+    """The brand cancels a reward order (its points come back), then the brand's endpoints are told."""
+    order = services.order_cancel(order=order, user=user, reason=reason)
+    webhooks.order_status_changed(order=order)
+    return order
+
+
+@transaction.atomic
+def order_cancel_by_partner(*, order: RedemptionOrder, user: User) -> RedemptionOrder:
+    """The partner withdraws an order the brand has not approved yet, then the brand's endpoints are told."""
+    order = services.order_cancel_by_partner(order=order, user=user)
+    webhooks.order_status_changed(order=order)
+    return order
+
+
+@transaction.atomic
 def challenge_status_set(*, challenge: Challenge, status: str) -> Challenge:
     """Change a challenge's status; when it starts running, its eligible partners are told once (a
     challenge paused and resumed is not launched again)."""

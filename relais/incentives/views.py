@@ -397,7 +397,9 @@ def order_action(request: AuthedRequest, order_id: int, action: str) -> HttpResp
         elif action == "ship":
             followups_rewards.order_ship(order=order, user=request.user)
         elif action == "cancel":
-            services.order_cancel(order=order, user=request.user, reason=request.POST.get("reason", ""))
+            followups_rewards.order_cancel(
+                order=order, user=request.user, reason=request.POST.get("reason", "")
+            )
         else:
             raise ApplicationError(_("Unknown action."))
     except ApplicationError as exc:
@@ -554,7 +556,7 @@ def my_order_cancel(request: AuthedRequest, order_id: int) -> HttpResponse:
     own_only = None if request.user.role == Role.PARTNER_ADMIN else request.user.pk
     order = selectors.partner_order_get(partner=partner, order_id=order_id, user_id=own_only)
     try:
-        services.order_cancel_by_partner(order=order, user=request.user)
+        followups_rewards.order_cancel_by_partner(order=order, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -68,3 +68,25 @@ def test_an_order_approved_then_shipped_is_sent_twice(brand, partner, partner_ad
         for d in WebhookDelivery.objects.filter(event_type=WebhookEvent.ORDER_STATUS_CHANGED).order_by("id")
     ]
     assert statuses == ["approved", "shipped"]
+
+
+def test_an_order_cancelled_by_the_brand_or_withdrawn_by_the_partner_is_sent(
+    brand, partner, partner_admin, brand_admin, endpoint
+):
+    credit(partner, 500)
+    reward = RewardFactory(brand=brand, points_price=100, stock=3)
+    first, second = (
+        incentives.reward_redeem(
+            partner=partner, reward=reward, quantity=1, user=partner_admin, idempotency_key=f"o-{n}"
+        )
+        for n in (1, 2)
+    )
+
+    rewards.order_cancel(order=first, user=brand_admin, reason="Rupture")
+    rewards.order_cancel_by_partner(order=second, user=partner_admin)
+
+    sent = [
+        (d.payload["data"]["order"]["id"], d.payload["data"]["order"]["status"])
+        for d in WebhookDelivery.objects.filter(event_type=WebhookEvent.ORDER_STATUS_CHANGED).order_by("id")
+    ]
+    assert sent == [(first.pk, "cancelled"), (second.pk, "cancelled")]
