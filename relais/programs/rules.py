@@ -223,9 +223,15 @@ def cross_sell(lines: pl.DataFrame, *, partner_id: int, comparable: list[int]) -
 # --- tiers -----------------------------------------------------------------------------------------------
 
 # A tier's criteria: minimum validated sell-out amount, objective attainment (percent), data quality
-# (percent of lines accepted). Missing criteria do not count.
-TIER_CRITERIA = ("min_amount", "min_attainment", "min_quality")
-MEASURE_OF = {"min_amount": "amount", "min_attainment": "attainment", "min_quality": "quality"}
+# (percent of lines accepted), training (percent of the partner's people who completed every module assigned
+# to them, relais.training). Missing criteria do not count.
+TIER_CRITERIA = ("min_amount", "min_attainment", "min_quality", "min_training")
+MEASURE_OF = {
+    "min_amount": "amount",
+    "min_attainment": "attainment",
+    "min_quality": "quality",
+    "min_training": "training",
+}
 
 
 @dataclass

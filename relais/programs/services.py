@@ -25,6 +25,7 @@ from relais.programs.models import (
     ProgramStatus,
     TierMove,
 )
+from relais.training.selectors import training_completion_share
 
 
 @transaction.atomic
@@ -183,9 +184,14 @@ def program_tiers_compute(*, program: Program) -> list[TierMove]:
     """Compute the tier of every covered partner for the program's period and append it to the history
     (one row per partner and period; a period already computed is left as it is). Measures: validated
     sell-out amount, attainment of the account-level amount objective (else of the first account
-    objective), data quality (percent of lines accepted)."""
+    objective), data quality (percent of lines accepted), and training (percent of the partner's people who
+    completed their assigned modules by the period's end) when a tier asks for it."""
     tiers = selectors.program_effective_content(program=program)["tiers"]
     progress = selectors.program_progress(program=program)
+    training: dict[int, float] = {}
+    if any("min_training" in tier for tier in tiers):
+        end = dt.datetime.combine(program.period_end, dt.time.max, tzinfo=dt.UTC)
+        training = training_completion_share(brand=program.brand, partner_ids=list(progress.partners), at=end)
     account_objective = _tier_objective(progress.objectives)
     done = set(
         TierMove.objects.filter(program=program, period_start=program.period_start).values_list(
@@ -203,6 +209,8 @@ def program_tiers_compute(*, program: Program) -> list[TierMove]:
             "attainment": float(attained or 0),
             "quality": float(measures["quality"] or 0),
         }
+        if training:
+            values["training"] = 100 * training.get(pid, 0.0)
         result = rules.tier_for(tiers, values)
         moves.append(
             TierMove(

@@ -4,12 +4,15 @@ import datetime as dt
 
 import pytest
 
+from relais.accounts.tests.factories import partner_user
 from relais.catalog.tests.factories import ProductFactory
 from relais.core.errors import ApplicationError
 from relais.network.tests.factories import PartnerFactory, SegmentFactory
 from relais.programs import selectors, services
 from relais.programs.models import ProgramStatus, TierMove
 from relais.programs.tests.factories import ProgramFactory, member, sell
+from relais.training.services import attempt_submit
+from relais.training.tests.factories import published_module
 
 pytestmark = pytest.mark.django_db
 TIERS = [
@@ -143,3 +146,33 @@ def test_tiers_are_computed_per_period_and_the_moves_are_kept(brand):
     assert latest is not None
     assert latest.measures["next_tier"] == "silver" and latest.measures["missing"] == {"amount": 0.01}
     assert selectors.program_tier_distribution(program=q2) == {"gold": 1, "": 1}
+
+
+def test_a_tier_that_asks_for_training_is_reached_once_the_partners_people_completed_their_modules(brand):
+    segment = SegmentFactory(brand=brand)
+    tiers = [
+        {"code": "silver", "name": "Silver", "min_amount": 100},
+        {"code": "gold", "name": "Gold", "min_amount": 100, "min_training": 100},
+    ]
+    program = ProgramFactory(
+        brand=brand,
+        segment=segment,
+        content={"tiers": tiers},
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),  # training done by its end counts
+    )
+    trained, untrained = PartnerFactory.create_batch(2, brand=brand)
+    product = ProductFactory(brand=brand)
+    module = published_module(brand)
+    for partner in (trained, untrained):
+        member(segment, partner)
+        sell(partner, product, day=dt.date(2026, 2, 1), amount="200.00")
+        partner_user(partner)
+    attempt_submit(module=module, user=trained.users.get(), answers=module.right)
+
+    services.program_tiers_compute(program=program)
+
+    moves = {m.partner_id: m for m in TierMove.objects.filter(program=program)}
+    assert (moves[trained.pk].tier, moves[untrained.pk].tier) == ("gold", "silver")
+    assert moves[trained.pk].measures["training"] == 100.0
+    assert moves[untrained.pk].measures["missing"] == {"training": 100.0}
