@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
 
 from django.core.mail.backends.console import EmailBackend as ConsoleBackend
+
+from bench.setup import django_setup
 
 
 class NullConsoleBackend(ConsoleBackend):
@@ -53,35 +54,10 @@ class _QueryCounter:
         return execute(sql, params, many, context)
 
 
-def _recreate_pg_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def _setup_django() -> None:
     from django.conf import settings
 
-    if settings.configured:
-        return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    if "DATABASE_URL" not in os.environ:
-        if os.environ.get("DB", "").lower() in {"postgres", "postgresql", "pg"}:
-            _recreate_pg_database("relais_bench_campaign")
-            os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/relais_bench_campaign"
-        else:
-            path = Path(tempfile.gettempdir()) / "relais-bench-campaign.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_setup("campaign")
     settings.EMAIL_BACKEND = "bench.campaign.NullConsoleBackend"
     settings.RELAIS_COMMS_EMAILS_PER_SECOND = 0.0
 
