@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from relais.api.models import ApiKey, BrandApiKey
+from relais.api.models import ApiKey
 from relais.core.admin import ReadOnlyAdmin
 
 
@@ -16,12 +16,3 @@ class ApiKeyAdmin(ReadOnlyAdmin):
     list_select_related = ("brand", "partner")
     list_filter = ("brand",)
     search_fields = ("=prefix", "name", "partner__code", "partner__name")
-
-
-@admin.register(BrandApiKey)
-class BrandApiKeyAdmin(ReadOnlyAdmin):
-    hidden_fields = ("secret_hash",)
-    list_display = ("name", "prefix", "brand", "scopes", "created_at", "last_used_at", "revoked_at")
-    list_select_related = ("brand",)
-    list_filter = ("brand",)
-    search_fields = ("=prefix", "name")
