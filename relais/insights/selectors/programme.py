@@ -1,6 +1,7 @@
 """What the incentive programme gave on the dashboard: objective attainment and the points cost of challenges.
 
-Objectives and challenges are ``relais.incentives``'s; achievement is read from the insights rollups.
+Account objectives are ``relais.programs``' (one source of truth, which challenges read too), challenges
+``relais.incentives``'; achievement is read from the insights rollups.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from relais.core.models import Brand
-from relais.incentives.models import Challenge, Objective, PointsEntry
+from relais.incentives.models import Challenge, PointsEntry
 from relais.insights.models import SelloutRollup
 from relais.insights.periods import Period, month_start, months_covering
 from relais.insights.selectors.common import cents_to_amount, segment_current_members
 from relais.network.models import Segment
+from relais.programs.models import AccountObjective, ObjectiveMetric
 
 
 def _monthly_achievement(
-    *, brand: Brand, objectives: Sequence[Objective]
+    *, brand: Brand, objectives: Sequence[AccountObjective]
 ) -> dict[tuple[int, dt.date], tuple[int, int]]:
     """(units, amount in the brand's currency in cents) by (partner, month) over the objectives' months."""
     first = min(month_start(o.period_start) for o in objectives)
@@ -45,11 +47,16 @@ def _monthly_achievement(
 def objective_attainment(
     *, brand: Brand, period: Period, segment: Segment | None = None
 ) -> list[dict[str, Any]]:
-    """Objectives (``relais.incentives``) overlapping the period, per metric: how many were set, how many
-    reached, and the attainment (sum achieved / sum of targets). Achievement is read from the rollups, so it
-    counts accepted and flagged lines, by whole months of the objective's period."""
-    objectives = Objective.objects.filter(
-        brand=brand, period_start__lt=period.stop, period_end__gte=period.start
+    """Whole-account units and amount objectives (``relais.programs``) overlapping the period, per metric: how
+    many were set, how many reached, and the attainment (sum achieved / sum of targets). Achievement is read
+    from the rollups, so it counts accepted and flagged lines, by whole months of the objective's period.
+    Objectives on one family or product, and product-mix ones, are the programs' dashboards' to show."""
+    objectives = AccountObjective.objects.filter(
+        brand=brand,
+        period_start__lt=period.stop,
+        period_end__gte=period.start,
+        scope="",
+        metric__in=[ObjectiveMetric.UNITS, ObjectiveMetric.AMOUNT],
     )
     if segment is not None:
         objectives = objectives.filter(partner_id__in=segment_current_members(segment).values("partner_id"))
@@ -63,12 +70,12 @@ def objective_attainment(
         for month in months_covering(objective.period_start, objective.period_end):
             u, a = achieved.get((objective.partner_id, month), (0, 0))
             units, cents = units + u, cents + a
-        done = Decimal(units) if objective.metric == Objective.Metric.UNITS else cents_to_amount(cents)
+        done = Decimal(units) if objective.metric == ObjectiveMetric.UNITS else cents_to_amount(cents)
         row = summary.setdefault(
             objective.metric,
             {
                 "metric": objective.metric,
-                "label": str(Objective.Metric(objective.metric).label),
+                "label": str(ObjectiveMetric(objective.metric).label),
                 "count": 0,
                 "reached": 0,
                 "target": Decimal(0),

@@ -5,10 +5,11 @@ import pytest
 from django.urls import reverse
 
 from conftest import login_client
-from relais.incentives.models import Challenge, Objective
+from relais.incentives.models import Challenge
 from relais.insights.selectors import challenge_points_cost, objective_attainment, period_clean
 from relais.insights.services import rollup_refresh
 from relais.insights.tests.factories import declaration_with_lines, product
+from relais.programs.models import AccountObjective
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,11 @@ def programme(brand, partner, other_partner):
     )
     rollup_refresh(brand=brand)
     q1 = {"period_start": dt.date(2026, 1, 1), "period_end": dt.date(2026, 3, 31)}
-    Objective.objects.create(brand=brand, partner=partner, metric="units", target=10, **q1)
-    Objective.objects.create(brand=brand, partner=other_partner, metric="units", target=10, **q1)
-    Objective.objects.create(brand=brand, partner=partner, metric="amount", target=Decimal("2400"), **q1)
+    AccountObjective.objects.create(brand=brand, partner=partner, metric="units", target=10, **q1)
+    AccountObjective.objects.create(brand=brand, partner=other_partner, metric="units", target=10, **q1)
+    AccountObjective.objects.create(
+        brand=brand, partner=partner, metric="amount", target=Decimal("2400"), **q1
+    )
     Challenge.objects.create(
         brand=brand, name="Printemps", status="running", points_posted=750, budget_points=1000, **q1
     )
