@@ -40,12 +40,14 @@ if TYPE_CHECKING:
 IMPORT_JOB_KIND = "sellout_import"
 
 
+@transaction.atomic
 def declaration_counted(*, declaration: Declaration) -> None:
     """After the counted lines of a declaration changed (submitted, a line reviewed): rebuild the rollups of
     its partner and months (insights), then post, confirm or reverse its points (incentives), as background
     jobs run after commit. Both are idempotent, so a second call only does the work again. First, e-mail
     addresses and phone numbers leave its customers' comments (privacy), in the transaction that counts them;
-    the points are scored with the partner's tier multiplier (programs)."""
+    the points are scored with the partner's tier multiplier (programs). One transaction: every job starts
+    once all are queued, and none meets another's half-written rows."""
     feedback_scrub_stored(brand=declaration.brand, declaration_ids=[declaration.pk])
     rollup_enqueue(brand=declaration.brand, declaration=declaration)
     score_enqueue(declaration=declaration)
