@@ -1,9 +1,11 @@
 """One person, several brands: memberships, and the switch from one brand to another.
 
-The active membership is copied onto the user's ``brand``, ``partner`` and ``role``, which every access helper
-reads: switching is one write, and no helper had to learn about memberships. The trade-off: the active brand
-belongs to the login, not to a browser session, so a person switching in one tab switches its other tabs
-too (each page then shows the brand it now works in).
+The active membership belongs to the browser session, not to the login: the switcher stores its id in the
+session (``ACTIVE_MEMBERSHIP_SESSION_KEY``) and ``relais.accounts.middleware.ActiveMembershipMiddleware``
+lays it over ``request.user`` on every request (its ``brand``, ``partner`` and ``role``, in memory only),
+before any view or access helper reads them. So two sessions of one person work in two brands at once, and no
+helper had to learn about memberships. A session that never switched works in the brand of the user row
+(the membership the login was made with); the row is never rewritten by a switch.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from relais.accounts.models import PARTNER_ROLES, Membership, Role, User
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
 from relais.network.models import PartnerCompany
+
+ACTIVE_MEMBERSHIP_SESSION_KEY = "relais_active_membership"
 
 
 @transaction.atomic
@@ -39,16 +43,24 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, brand__isnull=False).select_related("brand", "partner")
 
 
-@transaction.atomic
-def membership_activate(*, user: User, membership_id: int) -> User:
-    """Work in the brand of one of the person's memberships: its brand, partner and role become the user's.
-    Another person's membership is refused as if it did not exist."""
-    membership = Membership.objects.filter(user=user, pk=membership_id).select_related("brand").first()
+def membership_find(*, user: User, membership_id: int) -> Membership | None:
+    """One of the person's own memberships, with its brand and partner; another person's is None."""
+    return memberships_of(user=user).filter(pk=membership_id).first()
+
+
+def membership_get(*, user: User, membership_id: int) -> Membership:
+    """Like ``membership_find``, but a membership that is not the person's raises (the switcher's check)."""
+    membership = membership_find(user=user, membership_id=membership_id)
     if membership is None:
         raise ApplicationError(_("This membership does not exist."))
-    user = User.objects.select_for_update().get(pk=user.pk)
-    user.brand_id = membership.brand_id
-    user.partner_id = membership.partner_id
+    return membership
+
+
+def membership_apply(*, user: User, membership: Membership) -> User:
+    """Work in ``membership``'s brand for this request: its brand, partner and role are laid over ``user``
+    in memory, never saved (the user row keeps the login's own membership; every save of a user names its
+    ``update_fields``, none of which is one of these three)."""
+    user.brand = membership.brand
+    user.partner = membership.partner
     user.role = membership.role
-    user.save(update_fields=["brand", "partner", "role"])
     return user

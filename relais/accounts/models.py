@@ -141,10 +141,11 @@ class ChannelScope(TimeStampedModel):
 class Membership(TimeStampedModel):
     """A person's relationship with one brand: its staff, or a user of one of its partner companies.
 
-    A login (``User``) belongs to a person; memberships link it to several brands. The active one is copied
-    onto the user's ``brand``, ``partner`` and ``role`` (``relais.accounts.memberships.membership_activate``),
-    which every access helper reads, so a person works in one brand at a time and reaches another's objects
-    only after switching. Each brand reads only its own memberships of the person.
+    A login (``User``) belongs to a person; memberships link it to several brands. The user row holds the
+    login's own one; the one a browser session switched to is laid over ``request.user`` in memory
+    (``relais.accounts.middleware.ActiveMembershipMiddleware``), which every access helper reads, so each
+    session works in one brand and reaches another's objects only after switching. Each brand reads only its
+    own memberships of the person.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")

@@ -1,4 +1,4 @@
-"""Switching the brand a person works in (one of its memberships)."""
+"""Switching the brand a person works in (one of its memberships), for this browser session only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relais.accounts.memberships import membership_activate
+from relais.accounts.memberships import ACTIVE_MEMBERSHIP_SESSION_KEY, membership_apply, membership_get
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 
@@ -17,13 +17,13 @@ from relais.core.errors import ApplicationError
 @login_required
 @require_POST
 def membership_switch_view(request: AuthedRequest) -> HttpResponse:
-    """Work in the brand of the chosen membership, then start from its home page."""
+    """Work in the brand of the chosen membership in this session (other sessions of the person keep
+    theirs), then start from its home page."""
     try:
-        membership_id = int(request.POST.get("membership", ""))
-        user = membership_activate(user=request.user, membership_id=membership_id)
+        membership = membership_get(user=request.user, membership_id=int(request.POST.get("membership", "")))
     except (ValueError, ApplicationError) as exc:
         raise Http404 from exc
-    messages.success(
-        request, _("You now work in %(brand)s.") % {"brand": user.brand.name if user.brand else ""}
-    )
+    request.session[ACTIVE_MEMBERSHIP_SESSION_KEY] = membership.pk
+    membership_apply(user=request.user, membership=membership)
+    messages.success(request, _("You now work in %(brand)s.") % {"brand": membership.brand.name})
     return redirect("home")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from relais.accounts.memberships import membership_activate, membership_add, memberships_of
+from relais.accounts.memberships import membership_add, membership_apply, membership_get, memberships_of
 from relais.accounts.models import Membership, Role
 from relais.accounts.selectors import users_of_partner
 from relais.accounts.services import invitation_send, user_create
@@ -44,14 +44,22 @@ def test_inviting_an_existing_login_of_another_brand_adds_a_membership(brand_adm
     assert list(users_of_partner(partner=ours)) == [person]
 
 
-def test_switching_copies_the_membership_onto_the_login(partner, other_brand):
+def test_switching_lays_the_membership_over_the_login_without_saving_it(partner, other_brand):
     person = user_create(email="jeanne@multi.test", role=Role.PARTNER_ADMIN, partner=partner)
     theirs = PartnerFactory(brand=other_brand, code="G001")
     membership = membership_add(user=person, brand=other_brand, role=Role.PARTNER_SELLER, partner=theirs)
 
-    switched = membership_activate(user=person, membership_id=membership.pk)
+    switched = membership_apply(
+        user=person, membership=membership_get(user=person, membership_id=membership.pk)
+    )
 
     assert (switched.brand, switched.partner, switched.role) == (other_brand, theirs, Role.PARTNER_SELLER)
+    person.refresh_from_db()  # the row keeps the login's own brand: other sessions are not switched
+    assert (person.brand_id, person.partner_id, person.role) == (
+        partner.brand_id,
+        partner.pk,
+        Role.PARTNER_ADMIN,
+    )
 
 
 def test_another_persons_membership_cannot_be_activated(partner, partner_admin, other_brand):
@@ -61,7 +69,7 @@ def test_another_persons_membership_cannot_be_activated(partner, partner_admin, 
     theirs = Membership.objects.get(user=someone)
 
     with pytest.raises(ApplicationError):
-        membership_activate(user=partner_admin, membership_id=theirs.pk)
+        membership_get(user=partner_admin, membership_id=theirs.pk)
     partner_admin.refresh_from_db()
     assert partner_admin.brand_id == partner.brand_id
 
