@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Brand
-from relais.incentives.models import Challenge, Objective, PointsEntry, RuleKind
+from relais.incentives.models import Challenge, ObjectiveMetric, PointsEntry, RuleKind
 from relais.incentives.texts import form_field_name
 from relais.network.models import PartnerCompany, Segment
 from relais.network.widgets import PartnerPicker
@@ -172,7 +172,7 @@ class ObjectiveForm(forms.Form):
     )
     period_start = forms.DateField(label=_("Period start"), widget=DATE)
     period_end = forms.DateField(label=_("Period end"), widget=DATE)
-    metric = forms.ChoiceField(label=_("Metric"), choices=Objective.Metric.choices)
+    metric = forms.ChoiceField(label=_("Metric"), choices=ObjectiveMetric.choices)
     target = forms.DecimalField(label=_("Target"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
@@ -183,7 +183,7 @@ class ObjectiveForm(forms.Form):
 class ObjectiveProposeForm(forms.Form):
     period_start = forms.DateField(label=_("Period start"), widget=DATE)
     period_end = forms.DateField(label=_("Period end"), widget=DATE)
-    metric = forms.ChoiceField(label=_("Metric"), choices=Objective.Metric.choices)
+    metric = forms.ChoiceField(label=_("Metric"), choices=ObjectiveMetric.choices)
     segment = forms.ModelChoiceField(label=_("Segment"), queryset=Segment.objects.none(), required=False)
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:

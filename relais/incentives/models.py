@@ -156,37 +156,12 @@ class ChallengeRule(models.Model):
         return f"{self.get_kind_display()} v{self.version}"
 
 
-class Objective(TimeStampedModel):
-    class Metric(models.TextChoices):
-        UNITS = "units", _("Units")
-        AMOUNT = "amount", _("Amount")
+class ObjectiveMetric(models.TextChoices):
+    """What a whole-account objective counts, as a challenge's objective bonus reads it (the objectives
+    themselves are ``relais.programs``' account objectives)."""
 
-    class Source(models.TextChoices):
-        ENTERED = "entered", _("Entered")
-        IMPORTED = "imported", _("Imported")
-        PROPOSED = "proposed", _("Proposed from history")
-
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
-    partner = models.ForeignKey("network.PartnerCompany", on_delete=models.CASCADE, related_name="objectives")
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
-    metric = models.CharField(_("metric"), max_length=10, choices=Metric.choices, default=Metric.AMOUNT)
-    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2)
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.ENTERED)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-period_start", "partner__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partner", "period_start", "period_end", "metric"], name="objective_unique_per_period"
-            ),
-            models.CheckConstraint(name="objective_target_positive", condition=models.Q(target__gt=0)),
-        ]
-        indexes = [models.Index(fields=["brand", "period_start", "period_end"])]
-
-    def __str__(self) -> str:
-        return f"{self.partner_id} {self.metric} {self.target}"
+    UNITS = "units", _("Units")
+    AMOUNT = "amount", _("Amount")
 
 
 class PointsAccount(models.Model):

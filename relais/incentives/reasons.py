@@ -22,7 +22,7 @@ from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from relais.incentives.models import Objective, RuleKind
+from relais.incentives.models import ObjectiveMetric, RuleKind
 
 # Numbers that name a thing (a line's id) are written as they are, never with thousands separators.
 IDENTIFIERS = frozenset({"line"})
@@ -105,7 +105,7 @@ def _worded(params: dict[str, Any]) -> dict[str, str]:
     if "rule_kind" in params:
         worded["rule"] = _choice(RuleKind, params["rule_kind"])
     if "metric" in params:
-        worded["metric"] = _choice(Objective.Metric, params["metric"]).lower()
+        worded["metric"] = _choice(ObjectiveMetric, params["metric"]).lower()
     if "met" in params:
         worded["met"] = ", ".join(str(QUALITY_CRITERIA.get(code, code)) for code in params["met"])
     if "date" in params:

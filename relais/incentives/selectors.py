@@ -21,7 +21,7 @@ from relais.incentives.models import (
     ChallengeRule,
     IncentiveSettings,
     LeaderboardScore,
-    Objective,
+    ObjectiveMetric,
     PointsAccount,
     PointsEntry,
     RedemptionOrder,
@@ -69,7 +69,7 @@ def sellout_totals_by_partner(
         lines = lines.exclude(declaration__status=Declaration.Status.DRAFT)
     if partner_ids is not None:
         lines = lines.filter(partner_id__in=partner_ids)
-    field = "quantity" if metric == Objective.Metric.UNITS else "amount"
+    field = "quantity" if metric == ObjectiveMetric.UNITS else "amount"
     rows = lines.values("partner_id").annotate(total=Sum(field))
     return {row["partner_id"]: Decimal(row["total"] or 0) for row in rows}
 
@@ -344,26 +344,6 @@ def ledger_totals(*, account: PointsAccount) -> dict[str, int]:
     agg = entries.aggregate(total=Sum("amount"), lots=Sum("remaining"))
     provisional = entries.filter(status=PointsEntry.Status.PROVISIONAL).aggregate(p=Sum("remaining"))["p"]
     return {"sum": agg["total"] or 0, "lots": agg["lots"] or 0, "provisional": provisional or 0}
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Objectives
-
-
-def objective_list(
-    *, brand: Brand, partner: PartnerCompany | None = None, q: str = "", metric: str = ""
-) -> QuerySet[Objective]:
-    """The brand's objectives (of ``partner`` when given); ``q`` searches the partner's name and code,
-    ``metric`` keeps one metric; latest period first, then by partner name."""
-    qs = Objective.objects.filter(brand=brand).select_related("partner")
-    if partner is not None:
-        qs = qs.filter(partner=partner)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(partner__name__icontains=q) | Q(partner__code__icontains=q))
-    if metric in Objective.Metric.values:
-        qs = qs.filter(metric=metric)
-    return qs.order_by("-period_start", "partner__name", "pk")
 
 
 # --------------------------------------------------------------------------------------------------------------

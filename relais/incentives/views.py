@@ -36,7 +36,7 @@ from relais.incentives.forms import (
     RewardForm,
     RuleForm,
 )
-from relais.incentives.models import Challenge, ChallengeRule, Objective, RedemptionOrder
+from relais.incentives.models import Challenge, ChallengeRule, ObjectiveMetric, RedemptionOrder
 from relais.incentives.services.texts import challenge_texts_set, reward_texts_set
 from relais.incentives.texts import texts_from_form, texts_initial, without_texts
 from relais.insights.selectors import challenge_impact
@@ -326,7 +326,7 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "q": q,
             "metric": metric,
-            "metrics": Objective.Metric.choices,
+            "metrics": ObjectiveMetric.choices,
             "query": query.urlencode(),
             "form": form,
             "propose_form": propose_form,
