@@ -12,6 +12,7 @@ from relais.core.models import Brand
 from relais.network.models import Channel, Organisation, PartnerCompany, PartnerKind, Segment, Tier
 from relais.network.selectors import (
     partner_distributor_choices,
+    partner_distributors,
     partner_filter_options,
     segment_list,
 )
@@ -174,15 +175,22 @@ class PartnerForm(forms.Form):
         label=_("Annual potential"), required=False, max_digits=14, decimal_places=2
     )
     potential_tier = forms.ChoiceField(label=_("Potential tier"), choices=Tier.choices)
+    is_distributor = forms.BooleanField(
+        label=_("Distributor"),
+        required=False,
+        help_text=_("Its admin sees its resellers' sell-out and declares on their behalf."),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
     def __init__(self, *args: Any, partner: PartnerCompany, **kwargs: Any) -> None:
         if not args and "data" not in kwargs:
             kwargs.setdefault("initial", {f: getattr(partner, f) for f in self.base_fields})
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = partner_distributor_choices(brand=partner.brand).exclude(  # type: ignore[attr-defined]
-            pk=partner.pk
-        )
+        # The brand's distributors, and the current parent even when it is not one (set by the partner file).
+        parents = partner_distributors(brand=partner.brand)
+        if partner.parent_id is not None:
+            parents = parents | PartnerCompany.objects.filter(pk=partner.parent_id)
+        self.fields["parent"].queryset = parents.exclude(pk=partner.pk)  # type: ignore[attr-defined]
 
 
 class SiteForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Brand
 from relais.network.models import Channel, Organisation, PartnerKind
-from relais.network.selectors import partner_distributor_choices
+from relais.network.selectors import partner_distributors
 
 # Form field -> the importer's column.
 IMPORT_COLUMNS = {
@@ -44,12 +44,18 @@ class PartnerCreateForm(forms.Form):
     siren = forms.CharField(label=_("SIREN"), max_length=12, required=False)
     vat_number = forms.CharField(label=_("VAT number"), max_length=20, required=False)
     potential = forms.CharField(label=_("Annual potential"), max_length=20, required=False)
+    # Not a column of the partner file: the view sets it through ``partner_update`` once the row is written.
+    is_distributor = forms.BooleanField(
+        label=_("Distributor"),
+        required=False,
+        help_text=_("Its admin sees its resellers' sell-out and declares on their behalf."),
+    )
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
-            *((p.code, f"{p.name} ({p.code})") for p in partner_distributor_choices(brand=brand)),
+            *((p.code, f"{p.name} ({p.code})") for p in partner_distributors(brand=brand)),
         ]
 
     def as_row(self) -> tuple[list[str], list[object]]:

@@ -202,6 +202,11 @@ def partner_distributor_choices(*, brand: Brand) -> QuerySet[PartnerCompany]:
     ).order_by("name")
 
 
+def partner_distributors(*, brand: Brand) -> QuerySet[PartnerCompany]:
+    """The partners the brand marked as distributors (``is_distributor``): the parents its forms offer."""
+    return PartnerCompany.objects.filter(brand=brand, is_distributor=True).order_by("name")
+
+
 def partner_filter_options(*, brand: Brand) -> dict[str, list[str]]:
     """The distinct countries and regions present in the brand's network, for filter and rule pickers."""
     qs = PartnerCompany.objects.filter(brand=brand)

@@ -45,6 +45,7 @@ PARTNER_EDITABLE_FIELDS = (
     "vat_number",
     "potential",
     "potential_tier",
+    "is_distributor",
     "is_active",
 )
 

@@ -49,6 +49,9 @@ def _partner_create(request: AuthedRequest, brand: Brand, form: PartnerCreateFor
             transaction.set_rollback(True)
         else:
             partner = PartnerCompany.objects.get(brand=brand, code=code)
+            if form.cleaned_data.get("is_distributor"):
+                # Not a column of the partner file: the brand's choice is written by the partner service.
+                partner = network_followups.partner_update(partner=partner, is_distributor=True)
             audit_record(brand=brand, actor=request.user, action="partner.created", target=partner)
             return partner
     for error in report.errors:
