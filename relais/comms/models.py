@@ -191,7 +191,7 @@ class Delivery(models.Model):
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("To send")
         DIGEST = "digest", _("In the next digest")
-        # Claimed by a sending batch and committed before the e-mail goes out: never sent again.
+        # Claimed by a sending batch and committed before the e-mail goes out (see services/sending.py).
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
@@ -214,8 +214,13 @@ class Delivery(models.Model):
     digest = models.ForeignKey(
         Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )
-    # Who claimed it for sending (``job:<id>``, or ``direct``), so a redelivered job knows its own claims.
+    # Who claimed it for sending (``job:<id>``, or ``direct``), so a redelivered job knows its own claims,
+    # and when (a claim older than the sending's timeout is a dead sender's).
     email_claim = models.CharField(max_length=40, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Written just before its e-mail is handed to the server: a claim left with it set died in the middle
+    # of that exchange (the server may have accepted it), one without it was never handed over.
+    email_attempted_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

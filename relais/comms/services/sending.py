@@ -3,20 +3,26 @@
 Idempotency: ``Delivery`` is unique per (message, user), so inserting recipients again changes nothing,
 and ``emails_send`` only sends deliveries still ``pending``.
 
-Batches of ``RELAIS_COMMS_EMAIL_BATCH`` (200) deliveries, one transaction each side of the sending: the
-batch is first claimed (``sending``, with the claimer's name) and committed, then its e-mails go out over
-one reused SMTP connection (``get_connection()``, opened once for the job), paced at
-``RELAIS_COMMS_EMAILS_PER_SECOND``, then one transaction marks what the server accepted ``sent`` and what it
-refused ``failed`` with its answer. So a delivery is never sent twice: a job killed half-way and run again
-(the queue redelivers it) finds its own claims still ``sending`` and records them ``failed``
-(``interrupted``), never sending them again, and sends what is still pending. The price of never twice:
-a kill loses the e-mails of the batch in flight whose acceptance was not recorded (at most one batch),
-where the former one-commit-per-e-mail could send one e-mail twice and cost a commit per e-mail.
+Batches of ``RELAIS_COMMS_EMAIL_BATCH`` (200) deliveries over one reused SMTP connection
+(``get_connection()``, opened once for the job), paced at ``RELAIS_COMMS_EMAILS_PER_SECOND``. A batch is
+first claimed (``sending``, with the claimer's name and time) and committed; then each delivery's outcome is
+written as it happens, each write its own commit: ``email_attempted_at`` just before its e-mail is handed to
+the server, ``sent`` once the server accepted it (``failed`` with the answer when it refused it).
+
+So a job killed half-way and run again (the queue redelivers it; or any sender, once the claim is older
+than ``CLAIM_STALE_AFTER``) sends exactly what the server had not accepted: the claimed deliveries never
+attempted go back to ``pending`` and are sent, the sent ones are not touched. The one delivery that was in
+the middle of its exchange when the process died (attempted, no answer recorded) is recorded ``failed``
+(``interrupted``) and never sent again, since the server may have accepted it: at most one e-mail per kill,
+visible on the campaign. An exchange that fails with an exception (a dropped connection, a 4xx) was not
+accepted (smtplib raises before or instead of the 250): that delivery and the rest of the batch are released
+at once and the job fails, to be retried.
 
 Per batch: the claim (one SELECT, one UPDATE), the read of the claimed rows with their users, the
-addresses suppressed after bounces (``BouncingAddress``), one UPDATE of the sent, one progress write —
-the same count at every batch. A recipient whose address bounces is not sent to (``bounced``). Later
-bounces are read from the delivery status notifications by ``relais.comms.services.bounces`` (each
+addresses suppressed after bounces (``BouncingAddress``), one progress write, and two UPDATEs per e-mail
+(attempted, then its outcome): the same count at every batch of the same size. Measured in
+``bench/campaign.py``: the price of recording each e-mail as it goes instead of once per batch. A
+recipient whose address bounces is not sent to (``bounced``). Later bounces are read from the delivery status notifications by ``relais.comms.services.bounces`` (each
 e-mail carries its delivery id in ``X-Relais-Delivery``).
 """
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 import smtplib
 import time
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from itertools import islice
 from typing import Any
 
@@ -32,6 +39,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -172,6 +180,8 @@ def email_build(
 
 INTERRUPTED = "interrupted: the server's answer was not recorded, not sent again"
 SUPPRESSED = "address suppressed after bounces"
+# A claim older than this is a dead sender's (a live one finishes a batch of 200 at 20 per second in 10 s).
+CLAIM_STALE_AFTER = timedelta(minutes=15)
 
 
 def suppressed_addresses(*, emails: Iterable[str]) -> set[str]:
@@ -186,11 +196,30 @@ def suppressed_addresses(*, emails: Iterable[str]) -> set[str]:
     )
 
 
-def _claims_interrupted(*, message: Message, claim: str) -> int:
-    """Deliveries this claimer left ``sending`` (it was killed mid-batch): recorded failed, never resent."""
-    return Delivery.objects.filter(
-        message=message, email_status=Delivery.EmailStatus.SENDING, email_claim=claim
-    ).update(email_status=Delivery.EmailStatus.FAILED, email_error=INTERRUPTED)
+def claims_recover(*, message: Message, claim: str) -> dict[str, int]:
+    """Claims a killed sender left ``sending``: this claimer's own (the job delivered again) and anyone's
+    claimed more than ``CLAIM_STALE_AFTER`` ago. Those never handed to the server go back to ``pending``
+    (sent again by this run); the one in the middle of its exchange when the sender died (attempted, no
+    answer recorded) is recorded ``failed``: the server may have accepted it, so it is not sent again."""
+    stale = Q(email_claim=claim) | Q(email_claimed_at__lt=timezone.now() - CLAIM_STALE_AFTER)
+    left = Delivery.objects.filter(message=message, email_status=Delivery.EmailStatus.SENDING).filter(stale)
+    interrupted = left.filter(email_attempted_at__isnull=False).update(
+        email_status=Delivery.EmailStatus.FAILED, email_error=INTERRUPTED
+    )
+    released = _release(left.filter(email_attempted_at__isnull=True))
+    return {"interrupted": interrupted, "released": released}
+
+
+def _release(deliveries: Any) -> int:
+    """Claimed deliveries whose e-mail the server did not accept: claimable again."""
+    return int(
+        deliveries.update(
+            email_status=Delivery.EmailStatus.PENDING,
+            email_claim="",
+            email_claimed_at=None,
+            email_attempted_at=None,
+        )
+    )
 
 
 def _batch_claim(*, message: Message, claim: str, size: int) -> list[Delivery]:
@@ -205,7 +234,10 @@ def _batch_claim(*, message: Message, claim: str, size: int) -> list[Delivery]:
             return []
         # The status in the WHERE: of two claimers reading the same rows, each row goes to one.
         Delivery.objects.filter(pk__in=ids, email_status=Delivery.EmailStatus.PENDING).update(
-            email_status=Delivery.EmailStatus.SENDING, email_claim=claim
+            email_status=Delivery.EmailStatus.SENDING,
+            email_claim=claim,
+            email_claimed_at=timezone.now(),
+            email_attempted_at=None,
         )
     return list(
         Delivery.objects.filter(pk__in=ids, email_status=Delivery.EmailStatus.SENDING, email_claim=claim)
@@ -214,42 +246,87 @@ def _batch_claim(*, message: Message, claim: str, size: int) -> list[Delivery]:
     )
 
 
-def _batch_finish(*, sent: list[int], refused: dict[int, str], suppressed: list[int]) -> None:
-    """One transaction for the batch's outcome: accepted ``sent``, refused ``failed``, suppressed
-    ``bounced``."""
-    with transaction.atomic():
-        if sent:
-            Delivery.objects.filter(pk__in=sent, email_status=Delivery.EmailStatus.SENDING).update(
-                email_status=Delivery.EmailStatus.SENT, email_sent_at=timezone.now()
-            )
-        for pk, error in refused.items():
-            Delivery.objects.filter(pk=pk).update(
-                email_status=Delivery.EmailStatus.FAILED, email_error=error[:500]
-            )
-        if suppressed:
-            Delivery.objects.filter(pk__in=suppressed).update(
+class _Outcomes:
+    """Each delivery's outcome written as it happens, each write its own commit (the sender runs outside
+    any transaction): ``attempt`` just before the e-mail is handed to the server, ``sent`` / ``refused``
+    on its answer, ``release`` when the exchange failed without an acceptance."""
+
+    def __init__(self, claim: str) -> None:
+        self.claim = claim
+        self.counts = {"sent": 0, "failed": 0, "bounced": 0}
+
+    def _mine(self, pk: int) -> Any:
+        return Delivery.objects.filter(pk=pk, email_claim=self.claim)
+
+    def attempt(self, pk: int) -> bool:
+        """False when the claim is no longer this sender's (recovered as stale): then it does not send."""
+        return bool(
+            self._mine(pk)
+            .filter(email_status=Delivery.EmailStatus.SENDING)
+            .update(email_attempted_at=timezone.now())
+        )
+
+    def sent(self, pk: int) -> None:
+        self._mine(pk).update(email_status=Delivery.EmailStatus.SENT, email_sent_at=timezone.now())
+        self.counts["sent"] += 1
+
+    def refused(self, pk: int, error: str) -> None:
+        self._mine(pk).update(email_status=Delivery.EmailStatus.FAILED, email_error=error[:500])
+        self.counts["failed"] += 1
+
+    def suppressed(self, pks: list[int]) -> None:
+        if pks:
+            Delivery.objects.filter(pk__in=pks, email_claim=self.claim).update(
                 email_status=Delivery.EmailStatus.BOUNCED, email_error=SUPPRESSED
             )
+            self.counts["bounced"] += len(pks)
+
+    def release(self, pks: list[int]) -> None:
+        _release(
+            Delivery.objects.filter(
+                pk__in=pks, email_claim=self.claim, email_status=Delivery.EmailStatus.SENDING
+            )
+        )
+
+
+def _refusal(exc: smtplib.SMTPException) -> str | None:
+    """The server's refusal of this one e-mail (a recipient refused, or the message refused for good),
+    or None when the exchange failed otherwise (a dropped connection, a temporary 4xx)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return str(exc.recipients)
+    if isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500:
+        return f"{exc.smtp_code} {exc.smtp_error!r}"
+    return None
 
 
 def _batch_send(
     rows: list[Delivery],
     *,
-    skip: set[int],
-    sent: list[int],
-    refused: dict[int, str],
-    send_one: Callable[[Delivery], None],
+    outcomes: _Outcomes,
+    build: Callable[[Delivery], EmailMultiAlternatives],
+    pace: Callable[[], None],
 ) -> None:
-    """Send each row not in ``skip``, noting in ``sent`` / ``refused`` what the server answered."""
-    for delivery in rows:
-        if delivery.pk in skip:
+    """Send each row, recording its outcome as the server answers. An exception from the exchange means
+    the server did not accept that e-mail (smtplib raises before or instead of its 250): that row and the
+    rest of the batch are released, then the exception goes up (the job fails and is retried)."""
+    for index, delivery in enumerate(rows):
+        pace()
+        email = build(delivery)
+        if not outcomes.attempt(delivery.pk):
             continue
         try:
-            send_one(delivery)
-        except smtplib.SMTPRecipientsRefused as exc:
-            refused[delivery.pk] = str(exc.recipients)
+            email.send()
+        except smtplib.SMTPException as exc:
+            refusal = _refusal(exc)
+            if refusal is None:
+                outcomes.release([d.pk for d in rows[index:]])
+                raise
+            outcomes.refused(delivery.pk, refusal)
             continue
-        sent.append(delivery.pk)
+        except Exception:
+            outcomes.release([d.pk for d in rows[index:]])
+            raise
+        outcomes.sent(delivery.pk)
 
 
 def emails_send(*, message: Message, job: Job | None = None) -> dict[str, int]:
@@ -257,44 +334,32 @@ def emails_send(*, message: Message, job: Job | None = None) -> dict[str, int]:
     batch_size = max(1, int(settings.RELAIS_COMMS_EMAIL_BATCH))
     pacer = _Pacer(float(settings.RELAIS_COMMS_EMAILS_PER_SECOND))
     claim = f"job:{job.pk}" if job is not None else "direct"
-    interrupted = _claims_interrupted(message=message, claim=claim)
+    recovered = claims_recover(message=message, claim=claim)
     total = Delivery.objects.filter(message=message, email_status=Delivery.EmailStatus.PENDING).count()
     renders: dict[str, Rendered] = {}
-    counts = {"sent": 0, "failed": 0, "bounced": 0, "interrupted": interrupted}
+    outcomes = _Outcomes(claim)
     connection = get_connection()
 
-    def send_one(delivery: Delivery) -> None:
-        pacer.wait()
+    def build(delivery: Delivery) -> EmailMultiAlternatives:
         if delivery.language not in renders:
             renders[delivery.language] = message_render(message=message, language=delivery.language)
-        email_build(
+        return email_build(
             delivery=delivery, rendered=renders[delivery.language], message=message, connection=connection
-        ).send()
+        )
 
     connection.open()
     try:
         while rows := _batch_claim(message=message, claim=claim, size=batch_size):
             bouncing = suppressed_addresses(emails=[d.user.email for d in rows])
-            sent: list[int] = []
-            refused: dict[int, str] = {}
             suppressed = [d.pk for d in rows if d.user.email.lower() in bouncing]
-            try:
-                _batch_send(rows, skip=set(suppressed), sent=sent, refused=refused, send_one=send_one)
-            except Exception:
-                # A dropped connection: what the server accepted is recorded, the rest of the batch
-                # stays ``sending`` (recorded interrupted when the job runs again). A killed worker
-                # records nothing, which is why a claim is never sent again.
-                _batch_finish(sent=sent, refused=refused, suppressed=suppressed)
-                raise
-            _batch_finish(sent=sent, refused=refused, suppressed=suppressed)
-            counts["sent"] += len(sent)
-            counts["failed"] += len(refused)
-            counts["bounced"] += len(suppressed)
+            outcomes.suppressed(suppressed)
+            to_send = [d for d in rows if d.pk not in set(suppressed)]
+            _batch_send(to_send, outcomes=outcomes, build=build, pace=pacer.wait)
             if job is not None:
-                job_progress(job, done=counts["sent"] + counts["failed"] + counts["bounced"], total=total)
+                job_progress(job, done=sum(outcomes.counts.values()), total=total)
     finally:
         connection.close()
-    return counts
+    return {**outcomes.counts, **recovered}
 
 
 def message_deliver(*, message: Message, job: Job | None = None) -> dict[str, int]:

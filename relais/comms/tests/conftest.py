@@ -14,7 +14,7 @@ def smtp(settings):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.RELAIS_BASE_URL = "https://relais.example"
-    DyingEmailBackend.limit, DyingEmailBackend.sent = None, 0
+    DyingEmailBackend.limit, DyingEmailBackend.die_after_accepting, DyingEmailBackend.sent = None, None, 0
     yield inbox
     controller.stop()
-    DyingEmailBackend.limit, DyingEmailBackend.sent = None, 0
+    DyingEmailBackend.limit, DyingEmailBackend.die_after_accepting, DyingEmailBackend.sent = None, None, 0

@@ -31,10 +31,12 @@ class Received:
 
 @dataclass
 class Inbox:
-    """What the SMTP server accepted; addresses in ``refuse`` are answered 550 at RCPT TO."""
+    """What the SMTP server accepted; addresses in ``refuse`` are answered 550 at RCPT TO; once it holds
+    ``fail_after`` messages it answers every further DATA 421 (a server going down mid-batch)."""
 
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    fail_after: int | None = None
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
@@ -45,6 +47,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.fail_after is not None and len(self.received) >= self.fail_after:
+            return "421 4.3.2 service shutting down"
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         self.received.append(Received(to=list(envelope.rcpt_tos), message=parsed))
@@ -70,9 +74,12 @@ class JobKilled(BaseException):
 
 
 class DyingEmailBackend(EmailBackend):
-    """The SMTP backend, but the process 'dies' after ``limit`` accepted e-mails (set by the test)."""
+    """The SMTP backend, but the process 'dies' (set by the test) before handing over the e-mail after
+    ``limit`` accepted ones, or right after the server accepted the ``die_after_accepting``-th, before the
+    sender could record it."""
 
     limit: int | None = None
+    die_after_accepting: int | None = None
     sent = 0
 
     def send_messages(self, email_messages: Any) -> int:
@@ -80,4 +87,6 @@ class DyingEmailBackend(EmailBackend):
             raise JobKilled("killed")
         count = super().send_messages(email_messages)
         DyingEmailBackend.sent += count
+        if DyingEmailBackend.sent == DyingEmailBackend.die_after_accepting:
+            raise JobKilled("killed while the server answered")
         return count

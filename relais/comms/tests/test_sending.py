@@ -1,10 +1,13 @@
 """Delivery against a real SMTP server (aiosmtpd in a thread): once, in the reader's language, with the
-right links; a job killed half-way and delivered again sends the other half only."""
+right links; a job killed after sending half and retried sends the other half only."""
+
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from relais.accounts.models import Role
 from relais.accounts.tests.factories import partner_user
@@ -15,6 +18,7 @@ from relais.comms.services import (
     emails_send,
     notification_send,
     recipients_resolve,
+    sending,
     unsubscribe_token,
 )
 from relais.comms.tests.factories import CampaignFactory
@@ -70,42 +74,133 @@ def test_a_marketing_email_carries_a_signed_unsubscribe_link(
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_a_job_killed_half_way_and_delivered_again_never_sends_an_email_twice(
-    brand, smtp, settings, django_capture_on_commit_callbacks
-):
-    # Given ten recipients and a worker that dies after five accepted e-mails, batches of three
-    settings.RELAIS_COMMS_EMAIL_BATCH = 3
-    readers = [partner_user(PartnerFactory(brand=brand), email=f"r{n}@example.test") for n in range(10)]
-    message = CampaignFactory(brand=brand)
-    DyingEmailBackend.limit = 5
-    with pytest.raises(JobKilled):
-        _send(message, django_capture_on_commit_callbacks)
-    job = Job.objects.get(kind="comms_send")
-    assert job.status == Job.Status.RUNNING  # killed: nothing recorded
-    assert len(smtp.received) == 5
-    # The first batch was recorded sent; the second was claimed (committed) before its e-mails went out
-    by_status = dict(
+def _statuses(message):
+    return dict(
         message.deliveries.values_list("email_status")
         .annotate(n=Count("pk"))
         .values_list("email_status", "n")
     )
-    assert by_status == {"sent": 3, "sending": 3, "pending": 4}
-    # When the job is delivered again (the queue redelivers an unacknowledged job) on a healthy worker
-    DyingEmailBackend.limit = None
-    job_run(job.pk)
-    # Then nobody got it twice: the claimed batch is recorded interrupted, never sent again, the rest went
+
+
+def _each_got_exactly_one(smtp, readers):
     received = sorted(a for r in smtp.received for a in r.to)
-    assert len(received) == len(set(received)) == 9
-    assert set(received) == {r.email for r in readers} - {readers[5].email}
-    interrupted = message.deliveries.filter(email_status=Delivery.EmailStatus.FAILED)
-    assert sorted(interrupted.values_list("user__email", flat=True)) == [r.email for r in readers[3:6]]
-    assert all(error.startswith("interrupted") for error in interrupted.values_list("email_error", flat=True))
+    assert received == sorted(r.email for r in readers)
+
+
+@pytest.fixture
+def killed_after(monkeypatch):
+    """The worker process 'dies' between two e-mails: before handing over the one after the first
+    ``n`` (the pacer runs just before each e-mail is built)."""
+
+    def arm(n):
+        calls = {"n": 0}
+
+        def wait(self):
+            calls["n"] += 1
+            if calls["n"] > n:
+                raise JobKilled("killed")
+
+        monkeypatch.setattr(sending._Pacer, "wait", wait)
+
+    yield arm
+    monkeypatch.undo()
+
+
+def test_a_job_killed_after_sending_half_and_retried_sends_the_other_half_only(
+    brand, smtp, settings, killed_after, django_capture_on_commit_callbacks
+):
+    # Given ten recipients, batches of four, and a worker that dies after five e-mails
+    settings.RELAIS_COMMS_EMAIL_BATCH = 4
+    readers = [partner_user(PartnerFactory(brand=brand), email=f"r{n}@example.test") for n in range(10)]
+    message = CampaignFactory(brand=brand)
+    killed_after(5)
+    with pytest.raises(JobKilled):
+        _send(message, django_capture_on_commit_callbacks)
+    job = Job.objects.get(kind="comms_send")
+    assert job.status == Job.Status.RUNNING  # killed: nothing recorded on the job
+    assert sorted(a for r in smtp.received for a in r.to) == sorted(r.email for r in readers[:5])
+    # Each accepted e-mail was recorded as it went; the rest of the second batch is still claimed
+    assert _statuses(message) == {"sent": 5, "sending": 3, "pending": 2}
+    # When the job is delivered again (the queue redelivers an unacknowledged job) on a healthy worker
+    killed_after(10**6)
+    job_run(job.pk)
+    # Then it sent the other half only: every recipient got exactly one e-mail, all recorded sent
+    _each_got_exactly_one(smtp, readers)
+    assert _statuses(message) == {"sent": 10}
     result = Job.objects.get(pk=job.pk).result
-    assert (result["sent"], result["interrupted"]) == (4, 3)
+    assert (result["sent"], result["released"], result["interrupted"]) == (5, 3, 0)
     # And a third run sends nothing
     Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED)
     job_run(job.pk)
-    assert len(smtp.received) == 9
+    assert len(smtp.received) == 10
+
+
+def test_a_dead_senders_claims_are_sent_by_another_once_stale(
+    brand, smtp, settings, killed_after, django_capture_on_commit_callbacks
+):
+    # Given a job killed after five e-mails of ten, batches of four: three claimed, two pending
+    settings.RELAIS_COMMS_EMAIL_BATCH = 4
+    readers = [partner_user(PartnerFactory(brand=brand), email=f"s{n}@example.test") for n in range(10)]
+    message = CampaignFactory(brand=brand)
+    killed_after(5)
+    with pytest.raises(JobKilled):
+        _send(message, django_capture_on_commit_callbacks)
+    killed_after(10**6)
+    # When another sender runs at once: the dead job's claims are not yet stale, it sends the pending only
+    assert emails_send(message=message)["sent"] == 2
+    assert _statuses(message) == {"sent": 7, "sending": 3}
+    # Then, once the claims are older than the timeout, the next sender sends them, and only them
+    Delivery.objects.filter(email_status=Delivery.EmailStatus.SENDING).update(
+        email_claimed_at=timezone.now() - sending.CLAIM_STALE_AFTER - timedelta(seconds=1)
+    )
+    result = emails_send(message=message)
+    assert (result["released"], result["sent"]) == (3, 3)
+    _each_got_exactly_one(smtp, readers)
+    assert _statuses(message) == {"sent": 10}
+
+
+def test_a_job_killed_while_the_server_answered_never_sends_that_email_again(
+    brand, smtp, settings, django_capture_on_commit_callbacks
+):
+    # Given a worker that dies right after the server accepted the fifth e-mail, before recording it
+    settings.RELAIS_COMMS_EMAIL_BATCH = 4
+    readers = [partner_user(PartnerFactory(brand=brand), email=f"t{n}@example.test") for n in range(10)]
+    message = CampaignFactory(brand=brand)
+    DyingEmailBackend.die_after_accepting = 5
+    with pytest.raises(JobKilled):
+        _send(message, django_capture_on_commit_callbacks)
+    assert _statuses(message) == {"sent": 4, "sending": 4, "pending": 2}
+    # When the job is delivered again
+    DyingEmailBackend.die_after_accepting = None
+    job_run(Job.objects.get(kind="comms_send").pk)
+    # Then every recipient got exactly one e-mail: the one in mid-exchange (the server may have accepted
+    # it) is recorded interrupted and not sent again, the never-attempted rest was sent
+    _each_got_exactly_one(smtp, readers)
+    (interrupted,) = message.deliveries.filter(email_status=Delivery.EmailStatus.FAILED)
+    assert interrupted.user == readers[4] and interrupted.email_error.startswith("interrupted")
+    assert _statuses(message) == {"sent": 9, "failed": 1}
+
+
+def test_a_server_failing_mid_batch_fails_the_job_and_its_retry_sends_the_rest(
+    brand, smtp, settings, django_capture_on_commit_callbacks
+):
+    # Given a server that answers 421 after five messages, batches of four
+    settings.RELAIS_COMMS_EMAIL_BATCH = 4
+    readers = [partner_user(PartnerFactory(brand=brand), email=f"u{n}@example.test") for n in range(10)]
+    message = CampaignFactory(brand=brand)
+    smtp.fail_after = 5
+    _send(message, django_capture_on_commit_callbacks)
+    job = Job.objects.get(kind="comms_send")
+    assert job.status == Job.Status.FAILED and "421" in job.error
+    # The refused e-mail and the rest of its batch were released at once
+    assert _statuses(message) == {"sent": 5, "pending": 5}
+    # When the server is back and the job is retried
+    smtp.fail_after = None
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED)
+    job_run(job.pk)
+    # Then the other half went, each recipient once
+    _each_got_exactly_one(smtp, readers)
+    assert _statuses(message) == {"sent": 10}
 
 
 def test_a_refused_recipient_is_recorded_failed_and_the_others_still_get_it(
@@ -157,7 +252,7 @@ def test_a_kind_turned_off_by_email_reaches_the_inbox_only(
 
 @pytest.mark.parametrize("recipients", [7, 13])
 def test_queries_per_batch_do_not_grow_with_the_campaign(brand, settings, recipients):
-    # Given batches of 3 (locmem backend): the cost is per batch, not per e-mail
+    # Given batches of 3 (locmem backend): the cost is fixed per batch and per e-mail, never per campaign
     settings.RELAIS_COMMS_EMAIL_BATCH = 3
     for n in range(recipients):
         partner_user(PartnerFactory(brand=brand), email=f"q{recipients}-{n}@example.test")
@@ -167,9 +262,10 @@ def test_queries_per_batch_do_not_grow_with_the_campaign(brand, settings, recipi
     with CaptureQueriesContext(connection) as queries:
         result = emails_send(message=message)
     assert result["sent"] == recipients
-    # The sweep of interrupted claims and the count; per batch, two transactions (savepoints in the test):
-    # the claim (SELECT ids, UPDATE) then the read with users and the bounced addresses, then the UPDATE of
-    # the sent; the final empty claim. No write per e-mail.
-    per_batch = 2 + 2 + 2 + 1 + 2
-    assert len(queries) == 2 + per_batch * batches + 3
-    assert sum(q["sql"].startswith("UPDATE") for q in queries.captured_queries) == 2 * batches + 1
+    # The recovery of dead claims (two UPDATEs) and the count; per batch the claim in its transaction
+    # (savepoints in the test: SAVEPOINT, SELECT ids, UPDATE, RELEASE), the read with users and the bounced
+    # addresses; per e-mail its attempt and its outcome, each an UPDATE; the final empty claim.
+    per_batch, per_email = 4 + 1 + 1, 2
+    assert len(queries) == 3 + per_batch * batches + per_email * recipients + 3
+    updates = sum(q["sql"].startswith("UPDATE") for q in queries.captured_queries)
+    assert updates == 2 + batches + per_email * recipients
