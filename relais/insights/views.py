@@ -15,7 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.accounts.access import access_brand_staff, access_partner_by_id, access_partner_user
+from relais.accounts.access import (
+    access_brand_partner_scope,
+    access_brand_staff,
+    access_partner_by_id,
+    access_partner_user,
+)
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 from relais.core.models import Brand
@@ -50,7 +55,9 @@ def _filters(request: AuthedRequest, brand: Brand) -> tuple[selectors.Period, Se
 
 def _dashboard_context(request: AuthedRequest, brand: Brand) -> dict[str, Any]:
     period, segment = _filters(request, brand)
-    data = selectors.dashboard_data(brand=brand, period=period, segment=segment)
+    # A channel manager's figures are its partners' only (access_brand_partner_scope); the brand admin's all.
+    scope = access_brand_partner_scope(request.user)
+    data = selectors.dashboard_data(brand=brand, period=period, segment=segment, scope=scope)
     titles = _dimension_titles()
     payload = selectors.chart_payload(data)
     query = request.GET.urlencode()
@@ -92,7 +99,9 @@ def dashboard_charts(request: AuthedRequest) -> HttpResponse:
 def top_partners(request: AuthedRequest) -> HttpResponse:
     brand = access_brand_staff(request.user)
     period, segment = _filters(request, brand)
-    rows = selectors.top_partners(brand=brand, period=period, segment=segment)
+    rows = selectors.top_partners(
+        brand=brand, period=period, segment=segment, scope=access_brand_partner_scope(request.user)
+    )
     return render(request, "insights/partials/top_partners.html", {"rows": rows, "currency": brand.currency})
 
 
@@ -102,12 +111,16 @@ def programme(request: AuthedRequest) -> HttpResponse:
     after the charts."""
     brand = access_brand_staff(request.user)
     period, segment = _filters(request, brand)
-    challenges = selectors.challenge_points_cost(brand=brand, period=period, segment=segment)
+    scope = access_brand_partner_scope(request.user)
+    challenges = selectors.challenge_points_cost(brand=brand, period=period, segment=segment, scope=scope)
     for row in challenges:
-        # Measured on all the challenge's participants: the segment filter narrows its points only.
-        row["impact"] = selectors.challenge_impact_find(challenge=row["challenge"])
+        # Measured on all the challenge's participants: the segment filter narrows its points only. A
+        # channel manager with a scope sees no effect (it is built from partners outside its scope too).
+        row["impact"] = selectors.challenge_impact_find(challenge=row["challenge"]) if scope is None else None
     context = {
-        "objectives": selectors.objective_attainment(brand=brand, period=period, segment=segment),
+        "objectives": selectors.objective_attainment(
+            brand=brand, period=period, segment=segment, scope=scope
+        ),
         "challenges": challenges,
         "segment": segment,
         "currency": brand.currency,
@@ -122,7 +135,13 @@ def export(request: AuthedRequest, dimension: str, fmt: str) -> HttpResponse:
     if dimension not in selectors.BREAKDOWNS or fmt not in {"csv", "xlsx"}:
         raise Http404
     period, segment = _filters(request, brand)
-    rows = selectors.dashboard_breakdown(brand=brand, dimension=dimension, period=period, segment=segment)
+    rows = selectors.dashboard_breakdown(
+        brand=brand,
+        dimension=dimension,
+        period=period,
+        segment=segment,
+        scope=access_brand_partner_scope(request.user),
+    )
     header = [
         _dimension_titles()[dimension],
         _("Units"),
@@ -198,11 +217,12 @@ def feedback(request: AuthedRequest) -> HttpResponse:
     brand = access_brand_staff(request.user)
     period, segment = _filters(request, brand)
     q = request.GET.get("q", "")[:100]
-    lines = selectors.feedback_lines(brand=brand, period=period, q=q, segment=segment)
+    scope = access_brand_partner_scope(request.user)
+    lines = selectors.feedback_lines(brand=brand, period=period, q=q, segment=segment, scope=scope)
     page = Paginator(lines, FEEDBACK_PER_PAGE).get_page(request.GET.get("page"))
     segment_names = selectors.line_segments(brand=brand, partner_ids=[line.partner_id for line in page])
     classifier = selectors.feedback_classifier(brand=brand)
-    theme_counts = selectors.feedback_theme_counts(brand=brand, period=period, segment=segment)
+    theme_counts = selectors.feedback_theme_counts(brand=brand, period=period, segment=segment, scope=scope)
     items = [
         {
             "line": line,
@@ -220,7 +240,7 @@ def feedback(request: AuthedRequest) -> HttpResponse:
         "items": items,
         "theme_counts": theme_counts,
         "classified": selectors.feedback_classified_share(
-            brand=brand, period=period, segment=segment, theme_counts=theme_counts
+            brand=brand, period=period, segment=segment, theme_counts=theme_counts, scope=scope
         ),
     }
     template = (
@@ -256,6 +276,8 @@ def undeclared(request: AuthedRequest) -> HttpResponse:
     """Active partners that have not declared the month due (the last complete one), by name, paginated."""
     brand = access_brand_staff(request.user)
     month = home_selectors.due_month(timezone.localdate())
-    partners = home_selectors.partners_undeclared(brand=brand, month=month)
+    partners = home_selectors.partners_undeclared(
+        brand=brand, month=month, scope=access_brand_partner_scope(request.user)
+    )
     page = Paginator(partners, UNDECLARED_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "insights/undeclared.html", {"month": month, "page": page})

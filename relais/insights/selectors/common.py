@@ -10,14 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from relais.core.models import Brand
 from relais.insights.models import SelloutCube
 from relais.insights.periods import Period, month_start
 from relais.network import selectors as network_selectors
-from relais.network.models import Segment, SegmentMembership
+from relais.network.models import PartnerCompany, Segment, SegmentMembership
 
 # A benchmark, a regional ranking or feedback themes are shown to a partner only when built from at least
 # this many OTHER partners.
@@ -79,3 +79,17 @@ def partner_current_segments(*, brand_id: int, partner_id: int) -> QuerySet[Segm
     return Segment.objects.filter(
         brand_id=brand_id, memberships__partner_id=partner_id, memberships__valid_to__isnull=True
     ).order_by("name")
+
+
+def scope_partners(*, brand: Brand, scope: Q | None) -> QuerySet | None:
+    """The brand's partners within a brand user's scope (``relais.accounts.access.access_brand_partner_scope``,
+    a filter over ``PartnerCompany``) as a subquery of ids; None when the user sees the whole brand."""
+    if scope is None:
+        return None
+    return PartnerCompany.objects.filter(scope, brand=brand).values("pk")
+
+
+def in_scope(queryset: QuerySet, *, brand: Brand, scope: Q | None, field: str = "partner_id") -> QuerySet:
+    """``queryset`` narrowed to the rows of partners in ``scope`` (by ``field``); unchanged when None."""
+    partners = scope_partners(brand=brand, scope=scope)
+    return queryset if partners is None else queryset.filter(**{f"{field}__in": partners})

@@ -11,17 +11,17 @@ from relais.core.models import Brand
 from relais.insights.feedback import DEFAULT_KEYWORDS, OTHER, THEMES, ThemeClassifier, theme_label
 from relais.insights.models import FeedbackThemeKeywords, FeedbackThemeRollup
 from relais.insights.periods import Period
-from relais.insights.selectors.common import segment_current_members
+from relais.insights.selectors.common import in_scope, segment_current_members
 from relais.network.models import Segment, SegmentMembership
 from relais.sellout.models import Declaration, DeclarationLine
 
 
 def feedback_lines(
-    *, brand: Brand, period: Period, q: str = "", segment: Segment | None = None
+    *, brand: Brand, period: Period, q: str = "", segment: Segment | None = None, scope: Q | None = None
 ) -> QuerySet[DeclarationLine]:
     """The brand's counted sell-out lines that carry a customer comment, newest first; ``q`` searches the
     comment, the product name and the partner name. Accepted lines only, as the theme counts: a flagged line
-    waits for the brand's review, a rejected one never counts."""
+    waits for the brand's review, a rejected one never counts. ``scope``: a channel manager's partners only."""
     qs = (
         DeclarationLine.objects.filter(
             brand=brand,
@@ -41,14 +41,18 @@ def feedback_lines(
         )
     if segment is not None:
         qs = qs.filter(partner_id__in=segment_current_members(segment).values("partner_id"))
-    return qs
+    return in_scope(qs, brand=brand, scope=scope)
 
 
 def feedback_theme_counts(
-    *, brand: Brand, period: Period, segment: Segment | None = None
+    *, brand: Brand, period: Period, segment: Segment | None = None, scope: Q | None = None
 ) -> list[dict[str, Any]]:
     """How many comments fall in each theme (from the feedback rollup), most frequent first."""
-    rows = FeedbackThemeRollup.objects.filter(brand=brand, month__gte=period.start, month__lt=period.stop)
+    rows = in_scope(
+        FeedbackThemeRollup.objects.filter(brand=brand, month__gte=period.start, month__lt=period.stop),
+        brand=brand,
+        scope=scope,
+    )
     if segment is not None:
         rows = rows.filter(partner_id__in=segment_current_members(segment).values("partner_id"))
     counts = {r["theme"]: int(r["n"]) for r in rows.values("theme").annotate(n=Sum("lines"))}
@@ -103,14 +107,19 @@ def feedback_keywords(*, brand: Brand) -> list[dict[str, Any]]:
 
 
 def feedback_classified_share(
-    *, brand: Brand, period: Period, segment: Segment | None, theme_counts: list[dict[str, Any]]
+    *,
+    brand: Brand,
+    period: Period,
+    segment: Segment | None,
+    theme_counts: list[dict[str, Any]],
+    scope: Q | None = None,
 ) -> dict[str, Any]:
     """How many of the period's comments landed in a theme (not "other"): counts and a whole percentage.
 
     ``theme_counts`` is ``feedback_theme_counts``' result; the total is the count of commented lines (one
     query), since a comment may count in several themes.
     """
-    total = feedback_lines(brand=brand, period=period, segment=segment).count()
+    total = feedback_lines(brand=brand, period=period, segment=segment, scope=scope).count()
     other = next((t["count"] for t in theme_counts if t["theme"] == OTHER), 0)
     classified = max(total - other, 0)
     percent = round(100 * classified / total) if total else None

@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from relais.core.models import Brand
 from relais.insights.models import CubeDimension, SelloutCube, SelloutRollup
 from relais.insights.periods import Period
-from relais.insights.selectors.common import DECLARATION_GRACE_DAYS, cents_to_amount, segment_current_members
+from relais.insights.selectors.common import (
+    DECLARATION_GRACE_DAYS,
+    cents_to_amount,
+    in_scope,
+    scope_partners,
+    segment_current_members,
+)
 from relais.insights.sql import as_date, quoted_table
 from relais.network.models import PartnerCompany, PartnerKind, Segment, SegmentMembership
 from relais.sellout.models import Declaration, SaleChannel
@@ -113,6 +119,82 @@ def _breakdowns(
                     "lines": int(lines or 0),
                 }
             )
+    return _shaped(brand=brand, period=period, dimensions=dimensions, grouped=grouped, by_month=by_month)
+
+
+def _scoped_breakdowns(
+    *, brand: Brand, period: Period, segment: Segment | None, scope: Q, dimensions: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """``_breakdowns`` over the partners of a channel manager's scope only.
+
+    The cube mixes every partner, so these figures are summed from the partner-grain rollups (the cube's own
+    source, grouped the same way): two aggregate statements whatever the number of partners, the second one
+    (per partner, for the segment breakdown) bounded by the partners in scope.
+    """
+    rows = in_scope(
+        SelloutRollup.objects.filter(brand=brand, month__gte=period.start, month__lt=period.stop),
+        brand=brand,
+        scope=scope,
+    )
+    if segment is not None:
+        rows = rows.filter(partner_id__in=segment_current_members(segment).values("partner_id"))
+    measures = {
+        "u": Sum("units"),
+        "a": Sum("amount_cents", filter=Q(currency=brand.currency)),
+        "n": Sum("lines"),
+    }
+    keys: dict[str, Callable[[dict[str, Any]], str]] = {
+        "family": lambda r: r["family"],
+        "channel": lambda r: r["channel"],
+        "country": lambda r: r["partner__country"],
+        "region": lambda r: f"{r['partner__country']}|{r['partner__region']}",
+        "kind": lambda r: r["partner__kind"],
+    }
+    plain = [d for d in dimensions if d in keys]
+    sums: dict[str, dict[str, list[int]]] = {d: {} for d in dimensions if d != "month"}
+    by_month: dict[dt.date, tuple[int, int, int]] = {}
+
+    def add(target: dict[Any, Any], key: Any, values: tuple[int, int, int]) -> None:
+        before = target.get(key, (0, 0, 0))
+        target[key] = tuple(a + b for a, b in zip(before, values, strict=True))
+
+    grouping = ("month", "family", "channel", "partner__country", "partner__region", "partner__kind")
+    for row in rows.values(*grouping).annotate(**measures):
+        values = (int(row["u"] or 0), int(row["a"] or 0), int(row["n"] or 0))
+        add(by_month, as_date(row["month"]), values)
+        for dimension in plain:
+            add(sums[dimension], keys[dimension](row), values)
+    if "segment" in dimensions:
+        per_partner = {
+            row["partner_id"]: (int(row["u"] or 0), int(row["a"] or 0), int(row["n"] or 0))
+            for row in rows.values("partner_id").annotate(**measures)
+        }
+        memberships = SegmentMembership.objects.filter(
+            segment__brand=brand, valid_to__isnull=True, partner_id__in=list(per_partner)
+        )
+        if segment is not None:
+            memberships = memberships.filter(segment=segment)
+        for segment_id, partner_id in memberships.values_list("segment_id", "partner_id"):
+            add(sums["segment"], str(segment_id), per_partner[partner_id])
+    grouped = {
+        dimension: [
+            {"key": key, "units": u, "amount": cents_to_amount(a), "lines": n}
+            for key, (u, a, n) in entries.items()
+        ]
+        for dimension, entries in sums.items()
+    }
+    return _shaped(brand=brand, period=period, dimensions=dimensions, grouped=grouped, by_month=by_month)
+
+
+def _shaped(
+    *,
+    brand: Brand,
+    period: Period,
+    dimensions: list[str],
+    grouped: dict[str, list[dict[str, Any]]],
+    by_month: dict[dt.date, tuple[int, int, int]],
+) -> dict[str, list[dict[str, Any]]]:
+    """The breakdowns as the dashboard shows them: every month of the period, labelled keys by units."""
     out: dict[str, list[dict[str, Any]]] = {}
     if "month" in dimensions:
         out["month"] = [
@@ -135,16 +217,31 @@ def _breakdowns(
 
 
 def dashboard_breakdown(
-    *, brand: Brand, dimension: str, period: Period, segment: Segment | None = None
+    *,
+    brand: Brand,
+    dimension: str,
+    period: Period,
+    segment: Segment | None = None,
+    scope: Q | None = None,
 ) -> list[dict[str, Any]]:
     """Sell-out units and amount (brand currency) of ``brand`` by ``dimension`` over ``period``.
 
     ``dimension`` is one of ``BREAKDOWNS``. Read from the cube only. Rows sorted by month (``month``) or by
-    descending units.
+    descending units. With ``scope`` (a channel manager's partners), over those partners only.
     """
     if dimension not in BREAKDOWNS:
         raise ValueError(dimension)
-    return _breakdowns(brand=brand, period=period, segment=segment, dimensions=[dimension])[dimension]
+    return _breakdowns_of(brand=brand, period=period, segment=segment, scope=scope, dimensions=[dimension])[
+        dimension
+    ]
+
+
+def _breakdowns_of(
+    *, brand: Brand, period: Period, segment: Segment | None, scope: Q | None, dimensions: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    if scope is None:
+        return _breakdowns(brand=brand, period=period, segment=segment, dimensions=dimensions)
+    return _scoped_breakdowns(brand=brand, period=period, segment=segment, scope=scope, dimensions=dimensions)
 
 
 def dashboard_totals(*, brand: Brand, period: Period, segment: Segment | None = None) -> dict[str, Any]:
@@ -157,7 +254,12 @@ def dashboard_totals(*, brand: Brand, period: Period, segment: Segment | None = 
 
 
 def network_coverage(
-    *, brand: Brand, period: Period, segment: Segment | None = None, grace_days: int | None = None
+    *,
+    brand: Brand,
+    period: Period,
+    segment: Segment | None = None,
+    grace_days: int | None = None,
+    scope: Q | None = None,
 ) -> dict[str, Any]:
     """Share of active partners that declared over the period, and that declared on time.
 
@@ -171,6 +273,12 @@ def network_coverage(
     if segment is not None:
         members = f" AND p.id IN (SELECT partner_id FROM {quoted_table(SegmentMembership)} WHERE segment_id = %s AND valid_to IS NULL)"  # noqa: S608
         member_params = [segment.pk]
+    partners = scope_partners(brand=brand, scope=scope)
+    if partners is not None:
+        # A channel manager's partners only (its scope, as a subquery of ids).
+        scope_sql, scope_params = partners.query.sql_with_params()
+        members += f" AND p.id IN ({scope_sql})"
+        member_params += list(scope_params)
     declared_where = (
         f"FROM {declaration_t} d JOIN {partner_t} p ON p.id = d.partner_id "
         "WHERE d.brand_id = %s AND p.is_active AND d.submitted_at IS NOT NULL AND d.status <> %s "
@@ -207,9 +315,14 @@ def network_coverage(
     }
 
 
-def dashboard_data(*, brand: Brand, period: Period, segment: Segment | None = None) -> dict[str, Any]:
-    """Everything the brand dashboard shows for a period and an optional segment."""
-    breakdowns = _breakdowns(brand=brand, period=period, segment=segment, dimensions=list(BREAKDOWNS))
+def dashboard_data(
+    *, brand: Brand, period: Period, segment: Segment | None = None, scope: Q | None = None
+) -> dict[str, Any]:
+    """Everything the brand dashboard shows for a period and an optional segment (and a channel manager's
+    ``scope``: its partners only)."""
+    breakdowns = _breakdowns_of(
+        brand=brand, period=period, segment=segment, scope=scope, dimensions=list(BREAKDOWNS)
+    )
     months = breakdowns["month"]
     return {
         "period": period,
@@ -220,16 +333,26 @@ def dashboard_data(*, brand: Brand, period: Period, segment: Segment | None = No
             "amount": sum((r["amount"] for r in months), start=Decimal("0.00")),
             "lines": sum(r["lines"] for r in months),
         },
-        "coverage": network_coverage(brand=brand, period=period, segment=segment),
+        "coverage": network_coverage(brand=brand, period=period, segment=segment, scope=scope),
         "breakdowns": {dimension: breakdowns[dimension] for dimension in BREAKDOWNS},
     }
 
 
 def top_partners(
-    *, brand: Brand, period: Period, segment: Segment | None = None, limit: int = 10
+    *,
+    brand: Brand,
+    period: Period,
+    segment: Segment | None = None,
+    limit: int = 10,
+    scope: Q | None = None,
 ) -> list[dict[str, Any]]:
-    """The brand's partners with the most units over the period (for the drill-down links)."""
-    rows = SelloutRollup.objects.filter(brand=brand, month__gte=period.start, month__lt=period.stop)
+    """The brand's partners (those of ``scope`` when given) with the most units over the period (for the
+    drill-down links)."""
+    rows = in_scope(
+        SelloutRollup.objects.filter(brand=brand, month__gte=period.start, month__lt=period.stop),
+        brand=brand,
+        scope=scope,
+    )
     if segment is not None:
         rows = rows.filter(partner_id__in=segment_current_members(segment).values("partner_id"))
     top = list(

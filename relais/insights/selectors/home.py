@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from relais.core.models import Brand
 from relais.incentives.models import RedemptionOrder
-from relais.insights.models import CubeDimension, SelloutCube
+from relais.insights.models import CubeDimension, SelloutCube, SelloutRollup
 from relais.insights.periods import month_next, month_start
+from relais.insights.selectors.common import in_scope
 from relais.network.models import PartnerCompany
 from relais.sellout.models import Declaration, DeclarationLine
 
@@ -46,9 +47,11 @@ def _undeclared(brand: Brand, month: dt.date) -> QuerySet[PartnerCompany]:
     return PartnerCompany.objects.filter(brand=brand, is_active=True).exclude(Exists(declared))
 
 
-def partners_undeclared(*, brand: Brand, month: dt.date) -> QuerySet[PartnerCompany]:
-    """Active partners of the brand with no submitted declaration covering ``month``, by name."""
-    return _undeclared(brand, month_start(month)).order_by("name", "pk")
+def partners_undeclared(*, brand: Brand, month: dt.date, scope: Q | None = None) -> QuerySet[PartnerCompany]:
+    """Active partners of the brand (those of a channel manager's ``scope`` when given) with no submitted
+    declaration covering ``month``, by name."""
+    partners = _undeclared(brand, month_start(month))
+    return (partners.filter(scope) if scope is not None else partners).order_by("name", "pk")
 
 
 @dataclass(frozen=True)
@@ -75,19 +78,35 @@ class HomeSellout:
         return (self.this_amount_cents - self.last_amount_cents) / self.last_amount_cents
 
 
-def brand_home_sellout(*, brand: Brand, today: dt.date | None = None) -> HomeSellout:
-    """The network's sell-out amount (brand currency) of the last ``HOME_MONTHS`` months, from the cube."""
+def brand_home_sellout(*, brand: Brand, today: dt.date | None = None, scope: Q | None = None) -> HomeSellout:
+    """The network's sell-out amount (brand currency) of the last ``HOME_MONTHS`` months, from the cube; for a
+    channel manager's ``scope``, its partners' from the rollups (the cube mixes every partner)."""
     this_month = month_start(today or timezone.localdate())
     first = _month_back(this_month, HOME_MONTHS - 1)
-    amounts = dict(
-        SelloutCube.objects.filter(
-            brand=brand,
-            segment__isnull=True,
-            dimension=CubeDimension.TOTAL,
-            month__gte=first,
-            month__lte=this_month,
-        ).values_list("month", "amount_cents")
-    )
+    if scope is None:
+        amounts = dict(
+            SelloutCube.objects.filter(
+                brand=brand,
+                segment__isnull=True,
+                dimension=CubeDimension.TOTAL,
+                month__gte=first,
+                month__lte=this_month,
+            ).values_list("month", "amount_cents")
+        )
+    else:
+        amounts = {
+            month: int(cents or 0)
+            for month, cents in in_scope(
+                SelloutRollup.objects.filter(
+                    brand=brand, currency=brand.currency, month__gte=first, month__lte=this_month
+                ),
+                brand=brand,
+                scope=scope,
+            )
+            .values("month")
+            .annotate(cents=Sum("amount_cents"))
+            .values_list("month", "cents")
+        }
     months = [_month_back(this_month, n) for n in range(HOME_MONTHS - 1, -1, -1)]
     return HomeSellout(
         this_month=this_month,
@@ -97,17 +116,22 @@ def brand_home_sellout(*, brand: Brand, today: dt.date | None = None) -> HomeSel
     )
 
 
-def brand_home_todo(*, brand: Brand, today: dt.date | None = None) -> dict[str, Any]:
-    """Counts of what waits for the brand: lines to review, partners that have not declared the month
-    due, reward orders to approve (three queries)."""
+def brand_home_todo(*, brand: Brand, today: dt.date | None = None, scope: Q | None = None) -> dict[str, Any]:
+    """Counts of what waits for the brand (of a channel manager's ``scope``'s partners when given): lines to
+    review, partners that have not declared the month due, reward orders to approve (three queries)."""
     month = due_month(today or timezone.localdate())
+    undeclared = _undeclared(brand, month)
     return {
-        "lines_to_review": DeclarationLine.objects.filter(
-            brand=brand, status=DeclarationLine.Status.FLAGGED
+        "lines_to_review": in_scope(
+            DeclarationLine.objects.filter(brand=brand, status=DeclarationLine.Status.FLAGGED),
+            brand=brand,
+            scope=scope,
         ).count(),
         "due_month": month,
-        "partners_undeclared": _undeclared(brand, month).count(),
-        "orders_to_approve": RedemptionOrder.objects.filter(
-            brand=brand, status=RedemptionOrder.Status.REQUESTED
+        "partners_undeclared": (undeclared.filter(scope) if scope is not None else undeclared).count(),
+        "orders_to_approve": in_scope(
+            RedemptionOrder.objects.filter(brand=brand, status=RedemptionOrder.Status.REQUESTED),
+            brand=brand,
+            scope=scope,
         ).count(),
     }

@@ -17,7 +17,7 @@ from relais.core.models import Brand
 from relais.incentives.models import Challenge, PointsEntry
 from relais.insights.models import SelloutRollup
 from relais.insights.periods import Period, month_start, months_covering
-from relais.insights.selectors.common import cents_to_amount, segment_current_members
+from relais.insights.selectors.common import cents_to_amount, in_scope, segment_current_members
 from relais.network.models import Segment
 from relais.programs.models import AccountObjective, ObjectiveMetric
 
@@ -45,7 +45,7 @@ def _monthly_achievement(
 
 
 def objective_attainment(
-    *, brand: Brand, period: Period, segment: Segment | None = None
+    *, brand: Brand, period: Period, segment: Segment | None = None, scope: Q | None = None
 ) -> list[dict[str, Any]]:
     """Whole-account units and amount objectives (``relais.programs``) overlapping the period, per metric: how
     many were set, how many reached, and the attainment (sum achieved / sum of targets). Achievement is read
@@ -60,6 +60,7 @@ def objective_attainment(
     )
     if segment is not None:
         objectives = objectives.filter(partner_id__in=segment_current_members(segment).values("partner_id"))
+    objectives = in_scope(objectives, brand=brand, scope=scope)
     objectives_list = list(objectives.only("partner_id", "period_start", "period_end", "metric", "target"))
     if not objectives_list:
         return []
@@ -92,25 +93,28 @@ def objective_attainment(
 
 
 def challenge_points_cost(
-    *, brand: Brand, period: Period, segment: Segment | None = None
+    *, brand: Brand, period: Period, segment: Segment | None = None, scope: Q | None = None
 ) -> list[dict[str, Any]]:
     """Points posted (net of reversals) by each challenge overlapping the period, against its budget; with a
-    segment, only the points earned by the segment's current members."""
+    segment, only the points earned by the segment's current members; with a channel manager's ``scope``,
+    only those earned by its partners."""
     challenges = list(
         Challenge.objects.filter(brand=brand, period_start__lt=period.stop, period_end__gte=period.start)
         .exclude(status=Challenge.Status.DRAFT)
         .order_by("-period_start", "name")
     )
     posted = {c.pk: c.points_posted for c in challenges}
-    if segment is not None:
+    if segment is not None or scope is not None:
         posted = {c.pk: 0 for c in challenges}
+        entries = PointsEntry.objects.filter(
+            brand=brand,
+            challenge_id__in=list(posted),
+            kind__in=[PointsEntry.Kind.EARN, PointsEntry.Kind.REVERSE],
+        )
+        if segment is not None:
+            entries = entries.filter(partner_id__in=segment_current_members(segment).values("partner_id"))
         for challenge_id, total in (
-            PointsEntry.objects.filter(
-                brand=brand,
-                challenge_id__in=list(posted),
-                partner_id__in=segment_current_members(segment).values("partner_id"),
-                kind__in=[PointsEntry.Kind.EARN, PointsEntry.Kind.REVERSE],
-            )
+            in_scope(entries, brand=brand, scope=scope)
             .values("challenge_id")
             .annotate(total=Sum("amount"))
             .values_list("challenge_id", "total")
