@@ -216,6 +216,15 @@ class RewardForm(forms.Form):
         help_text=_("Comma-separated, e.g. S, M, L, XL: the partner chooses one when ordering."),
     )
     needs_delivery = forms.BooleanField(label=_("Ask for a delivery address"), required=False, initial=False)
+    is_premium = forms.BooleanField(
+        label=_("Premium: reserved to program tiers with rewards eligibility"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "Only partners whose current program tier grants premium rewards (a tier benefit) may order it; "
+            "the others see it in their catalogue with the tiers that give access."
+        ),
+    )
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

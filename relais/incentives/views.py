@@ -42,6 +42,7 @@ from relais.incentives.texts import texts_from_form, texts_initial, without_text
 from relais.insights.selectors import challenge_impact
 from relais.programs import objectives as program_objectives
 from relais.programs.objective_selectors import account_objective_list
+from relais.programs.selectors import partner_tier_benefits
 
 # ---------------------------------------------------------------------------------------------------- brand
 
@@ -351,6 +352,7 @@ def reward_admin(request: AuthedRequest, reward_id: int | None = None) -> HttpRe
             "image_url": reward.image_url,
             "variants": ", ".join(reward.variants or []),
             "needs_delivery": reward.needs_delivery,
+            "is_premium": reward.is_premium,
             **texts_initial(reward),
         }
     form = RewardForm(request.POST or None, brand=brand, initial=initial)
@@ -466,9 +468,9 @@ def my_points(request: AuthedRequest) -> HttpResponse:
 @login_required
 def my_rewards(request: AuthedRequest) -> HttpResponse:
     partner = access_partner_user(request.user)
-    rewards = selectors.partner_rewards(
-        partner=partner, premium_allowed=followups_programs.premium_allowed(partner=partner)
-    )
+    # Premium rewards are listed to every partner: those its tier does not grant are shown locked, with why.
+    benefits = partner_tier_benefits(partner=partner)
+    rewards = selectors.partner_rewards(partner=partner, premium_allowed=True)
     key = uuid.uuid4().hex
     return render(
         request,
@@ -477,6 +479,7 @@ def my_rewards(request: AuthedRequest) -> HttpResponse:
             "rewards": [
                 (r, RedeemForm(initial={"quantity": 1, "idempotency_key": f"{key}-{r.pk}"})) for r in rewards
             ],
+            "benefits": benefits,
             "summary": selectors.account_summary(partner=partner, user=request.user),
         },
     )

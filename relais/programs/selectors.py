@@ -395,17 +395,27 @@ def tier_name(*, tiers: list[dict[str, Any]], code: str) -> str:
 NO_BENEFITS: dict[str, Any] = {"points_multiplier": 1.0, "mdf_share": 0.0, "premium_rewards": False}
 
 
+def benefits_grant_premium(benefits: dict[str, Any]) -> bool:
+    """Whether a tier's benefits make premium rewards orderable (``premium_rewards``, or ``rewards: premium``)."""
+    return bool(benefits.get("premium_rewards") or benefits.get("rewards") == "premium")
+
+
 def partner_tier_benefits(*, partner: PartnerCompany, at: dt.date | None = None) -> dict[str, Any]:
     """The partner's current tier in the program that covers it at ``at`` (its latest computed tier) and what
     the tier grants: ``points_multiplier`` (incentives scoring), ``mdf_share`` (percent, read by the marketing
-    funds), ``premium_rewards`` (premium rewards orderable); with the next tier, what it still needs and by
-    when (the program's period end). Plain data: other domains take it through ``relais.followups``."""
+    funds), ``premium_rewards`` (premium rewards orderable) and ``premium_tiers`` (the names of the program's
+    tiers that grant them, for the rewards catalogue to say why one is reserved); with the next tier, what it
+    still needs and by when (the program's period end). Plain data: other domains take it through
+    ``relais.followups``."""
     program = partner_program_find(partner=partner, at=at)
     out: dict[str, Any] = {"program_id": None, "tier": "", "tier_name": "", "next_tier": "", "missing": {}}
-    out.update(NO_BENEFITS)
+    out.update(NO_BENEFITS, premium_tiers=[])
     if program is None:
         return out
     tiers = program_effective_content(program=program)["tiers"]
+    out["premium_tiers"] = [
+        t.get("name", t["code"]) for t in tiers if benefits_grant_premium(t.get("benefits", {}))
+    ]
     move = partner_tier_moves(program=program, partner=partner).first()
     out["program_id"], out["by"] = program.pk, program.period_end
     if move is None:
@@ -422,7 +432,7 @@ def partner_tier_benefits(*, partner: PartnerCompany, at: dt.date | None = None)
         missing=move.measures.get("missing", {}),
         points_multiplier=float(benefits.get("points_multiplier", 1.0) or 1.0),
         mdf_share=float(benefits.get("mdf_share", 0.0) or 0.0),
-        premium_rewards=bool(benefits.get("premium_rewards") or benefits.get("rewards") == "premium"),
+        premium_rewards=benefits_grant_premium(benefits),
     )
     return out
 

@@ -40,9 +40,11 @@ def reward_save(
     reward: Reward | None = None,
     variants: list[str] | None = None,
     needs_delivery: bool | None = None,
+    is_premium: bool | None = None,
 ) -> Reward:
     """Create a reward, or edit ``reward`` (its stock is replaced under the reward's lock). ``variants``
-    (sizes, colours: distinct, non-empty) and ``needs_delivery`` are left as they are when ``None``."""
+    (sizes, colours: distinct, non-empty), ``needs_delivery`` and ``is_premium`` (orderable only by partners
+    whose program tier grants premium rewards) are left as they are when ``None``."""
     if points_price <= 0:
         raise ApplicationError(_("The price must be a positive number of points."))
     if stock is not None and stock < 0:
@@ -64,6 +66,8 @@ def reward_save(
         reward.variants = cleaned
     if needs_delivery is not None:
         reward.needs_delivery = needs_delivery
+    if is_premium is not None:
+        reward.is_premium = is_premium
     reward.save()
     if segments is not None:
         segments_check(brand=brand, segments=segments)
