@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from relais.accounts.models import User
@@ -140,3 +140,18 @@ def compliance(*, brand: Brand, partner: PartnerCompany | None = None) -> dict[s
         .order_by("visit__checklist__program__name", "visit__checklist__name")
     )
     return {"partners": partners, "programs": programs}
+
+
+def partner_pos_order_get(*, partner: PartnerCompany, order_id: int) -> PosOrder:
+    """One of the partner's POS orders; another partner's or brand's is Http404."""
+    order = partner_pos_orders(partner=partner).filter(pk=order_id).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+def partner_visits_with_answers(*, partner: PartnerCompany) -> QuerySet[StoreVisit]:
+    """The partner's visits with their answers and checklist items (the API's lists: three queries)."""
+    return partner_visits(partner=partner).prefetch_related(
+        Prefetch("answers", queryset=VisitAnswer.objects.select_related("item"))
+    )
