@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
 from relais.core.models import Brand
 from relais.incentives.services import points_release
@@ -50,14 +51,22 @@ def partner_verdicts(rows: list[ReconciliationRow]) -> dict[int, bool | None]:
 
 @transaction.atomic
 def reconciliation_apply(
-    *, brand: Brand, period_start: dt.date, period_end: dt.date, partner: PartnerCompany | None = None
+    *,
+    brand: Brand,
+    period_start: dt.date,
+    period_end: dt.date,
+    partner: PartnerCompany | None = None,
+    scope: Q | None = None,
 ) -> ReconciliationOutcome:
-    """Reconcile the brand's period (one partner when given) and move each partner's points by its verdict.
+    """Reconcile the brand's period (one partner when given, a channel manager's partners when ``scope`` is)
+    and move each partner's points by its verdict.
 
     Repeatable: a second run holds or releases only what changed since. Partners are taken in id order (each
     takes its accounts' locks in id order), the ledger's lock order.
     """
-    rows = reconciliation_rows(brand=brand, period_start=period_start, period_end=period_end, partner=partner)
+    rows = reconciliation_rows(
+        brand=brand, period_start=period_start, period_end=period_end, partner=partner, scope=scope
+    )
     verdicts = partner_verdicts(rows)
     partners = PartnerCompany.objects.filter(brand=brand, pk__in=list(verdicts)).order_by("pk")
     outcome = ReconciliationOutcome()

@@ -94,28 +94,32 @@ def reconciliation_frame(
     partner: PartnerCompany | None = None,
     tolerance_units: int = DEFAULT_TOLERANCE_UNITS,
     tolerance_share: Decimal = DEFAULT_TOLERANCE_SHARE,
+    scope: Q | None = None,
 ) -> pl.DataFrame:
-    """The reconciliation of the brand (one partner when given) as a frame, sorted by partner and GTIN."""
-    scope = Q(brand=brand) & (Q(partner=partner) if partner is not None else Q())
+    """The reconciliation of the brand (one partner when given; the partners of a channel manager's ``scope``,
+    a filter over ``PartnerCompany``, when given) as a frame, sorted by partner and GTIN."""
+    where = Q(brand=brand) & (Q(partner=partner) if partner is not None else Q())
+    if scope is not None:
+        where &= Q(partner_id__in=PartnerCompany.objects.filter(scope, brand=brand).values("pk"))
     sell_in = _flows(
-        SellInLine.objects.filter(scope, ship_date__gte=period_start, ship_date__lte=period_end), "sell_in"
+        SellInLine.objects.filter(where, ship_date__gte=period_start, ship_date__lte=period_end), "sell_in"
     )
     sell_out = _flows(
-        DeclarationLine.objects.filter(scope, sale_date__gte=period_start, sale_date__lte=period_end)
+        DeclarationLine.objects.filter(where, sale_date__gte=period_start, sale_date__lte=period_end)
         .exclude(status=DeclarationLine.Status.REJECTED)
         .exclude(declaration__status=Declaration.Status.DRAFT),
         "sell_out",
     )
     opening = _last_stock(
         StockSnapshot.objects.filter(
-            scope,
+            where,
             stock_date__lt=period_start,
             stock_date__gte=period_start - dt.timedelta(days=OPENING_LOOKBACK_DAYS),
         ),
         "opening_stock",
     )
     closing = _last_stock(
-        StockSnapshot.objects.filter(scope, stock_date__gte=period_start, stock_date__lte=period_end),
+        StockSnapshot.objects.filter(where, stock_date__gte=period_start, stock_date__lte=period_end),
         "closing_stock",
     )
     frame = sell_in
@@ -140,10 +144,12 @@ def reconciliation_rows(
     partner: PartnerCompany | None = None,
     tolerance_units: int = DEFAULT_TOLERANCE_UNITS,
     tolerance_share: Decimal = DEFAULT_TOLERANCE_SHARE,
+    scope: Q | None = None,
 ) -> list[ReconciliationRow]:
     """One row per partner × product with sell-in, sell-out or stock in (or just before) the period.
 
-    Brand-scoped (and partner-scoped when ``partner`` is given); rows sorted by partner code, then GTIN.
+    Brand-scoped (and partner-scoped when ``partner`` is given, narrowed to a channel manager's partners by
+    ``scope``); rows sorted by partner code, then GTIN.
     """
     frame = reconciliation_frame(
         brand=brand,
@@ -152,6 +158,7 @@ def reconciliation_rows(
         partner=partner,
         tolerance_units=tolerance_units,
         tolerance_share=tolerance_share,
+        scope=scope,
     )
     codes = dict(PartnerCompany.objects.filter(brand=brand).values_list("id", "code"))
     rows = [

@@ -589,7 +589,9 @@ def brand_reconciliation_apply(request: AuthedRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, _("“%(period)s” is not a month: write it as 2026-03.") % {"period": period})
         return redirect("sellout:brand_reconciliation")
-    outcome = reconciliation_apply(brand=brand, period_start=start, period_end=end)
+    outcome = reconciliation_apply(
+        brand=brand, period_start=start, period_end=end, scope=access_brand_partner_scope(request.user)
+    )
     messages.success(
         request,
         reconciliation_applied_message(released=outcome.released, held=outcome.held, unknown=outcome.unknown),

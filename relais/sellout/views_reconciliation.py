@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.accounts.access import access_brand_staff, access_partner_by_id
+from relais.accounts.access import access_brand_partner_scope, access_brand_staff, access_partner_by_id
 from relais.accounts.types import AuthedRequest
 from relais.sellout.quality import partner_data_quality
 from relais.sellout.reconciliation import month_bounds, reconciliation_rows
@@ -34,7 +34,10 @@ def brand_reconciliation(request: AuthedRequest) -> HttpResponse:
     except ValueError:
         context["error"] = _("“%(period)s” is not a month: write it as 2026-03.") % {"period": period}
         return render(request, "sellout/brand_reconciliation.html", context)
-    rows = reconciliation_rows(brand=brand, period_start=start, period_end=end)
+    # A channel manager's scope narrows the rows and every count to its partners.
+    rows = reconciliation_rows(
+        brand=brand, period_start=start, period_end=end, scope=access_brand_partner_scope(request.user)
+    )
     flagged = [row for row in rows if row.flagged]
     shown = flagged if only_flagged else flagged + [row for row in rows if not row.flagged]
     context.update(
