@@ -461,11 +461,6 @@ def brand_user_set_active(*, user: User, by: User, is_active: bool) -> User:
     return user
 
 
-def brand_users(*, brand: Brand) -> list[User]:
-    """The brand's own staff (admins and channel managers), active or not."""
-    return list(User.objects.filter(brand=brand, role__in=list(BRAND_ROLES)).order_by("email"))
-
-
 @transaction.atomic
 def brand_create_with_admin(
     *, by: User, slug: str, name: str, currency: str, admin_email: str, base_url: str | None = None

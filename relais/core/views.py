@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from relais.accounts import services as accounts_services
 from relais.accounts.access import access_brand_admin
 from relais.accounts.models import BRAND_ROLES, Role, User
+from relais.accounts.selectors import brand_people
 from relais.accounts.types import AuthedRequest
 from relais.audit.services import audit_record
 from relais.core.brand_settings import brand_languages, brand_settings_find, brand_settings_save
@@ -226,7 +227,8 @@ def brand_settings(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def brand_users(request: AuthedRequest) -> HttpResponse:
-    """The brand's own team: invite a brand admin or a channel manager, switch a colleague's access off."""
+    """The brand's people (its staff, then its partners' users, read through their memberships of this
+    brand): invite a brand admin or a channel manager, switch a colleague's access off."""
     brand = access_brand_admin(request.user)
     form = BrandUserInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -247,7 +249,7 @@ def brand_users(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "core/brand_users.html",
-        {"form": form, "users": accounts_services.brand_users(brand=brand), "pending": pending},
+        {"form": form, "people": brand_people(brand=brand), "pending": pending},
     )
 
 
