@@ -31,3 +31,13 @@ def privacy_user_search(*, brand: Brand, query: str, limit: int = 50) -> QuerySe
     if query:
         users = users.filter(email__icontains=query) | users.filter(last_name__icontains=query)
     return users[:limit]
+
+
+def privacy_user_search_all(*, query: str, limit: int = 50) -> QuerySet[User]:
+    """The operator's search: users of every brand (and operators) whose e-mail or name holds ``query``, with
+    their brand and partner; nobody while the query is empty."""
+    query = query.strip()
+    if not query:
+        return User.objects.none()
+    users = User.objects.select_related("brand", "partner").order_by("email")
+    return (users.filter(email__icontains=query) | users.filter(last_name__icontains=query))[:limit]

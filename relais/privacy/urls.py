@@ -12,6 +12,8 @@ urlpatterns = [
     path("brand/personal-data/", views.brand_privacy, name="brand"),
     path("brand/personal-data/users/<int:user_id>/export/", views.user_export, name="user_export"),
     path("brand/personal-data/users/<int:user_id>/erase/", views.user_erase, name="user_erase"),
+    path("operator/personal-data/", views.operator_people, name="operator_people"),
+    path("operator/personal-data/users/<int:user_id>/erase/", views.operator_erase, name="operator_erase"),
     path("account/personal-data/", views.my_data, name="mine"),
     path("account/personal-data/export/", views.my_export, name="my_export"),
 ]

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from relais.accounts.access import access_brand_admin
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
-from relais.privacy.forms import RetentionForm
-from relais.privacy.selectors import privacy_subject_get, privacy_user_search
+from relais.privacy.forms import ErasureConfirmForm, RetentionForm
+from relais.privacy.selectors import privacy_subject_get, privacy_user_search, privacy_user_search_all
 from relais.privacy.services import (
     feedback_retention_months,
     personal_data_erase,
@@ -93,3 +93,41 @@ def my_data(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def my_export(request: AuthedRequest) -> HttpResponse:
     return _json_download(personal_data_export(subject=request.user, by=request.user), request.user.pk)
+
+
+# --- the operator console's erasure ------------------------------------------------------------------
+
+
+def _operator(request: AuthedRequest) -> None:
+    if not request.user.is_operator:
+        raise PermissionDenied
+
+
+@login_required
+def operator_people(request: AuthedRequest) -> HttpResponse:
+    """The operator finds a person of any brand, by e-mail or name, to erase them."""
+    _operator(request)
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "privacy/operator_people.html",
+        {"query": query, "users": privacy_user_search_all(query=query)},
+    )
+
+
+@login_required
+def operator_erase(request: AuthedRequest, user_id: int) -> HttpResponse:
+    """Erase one person from the operator console: a page that says what erasure does, confirmed by typing
+    the person's e-mail address; the erasure service anonymises and records it in the audit log."""
+    _operator(request)
+    subject = privacy_subject_get(by=request.user, user_id=user_id)
+    form = ErasureConfirmForm(request.POST or None, subject_email=subject.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            personal_data_erase(subject=subject, by=request.user)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The person's personal data is erased."))
+            return redirect("privacy:operator_people")
+    return render(request, "privacy/operator_erase.html", {"subject": subject, "form": form})

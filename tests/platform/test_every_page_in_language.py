@@ -65,6 +65,7 @@ FILLERS: dict[str, Callable[[SimpleNamespace], list[list[Any]]]] = {
     "job_status": lambda o: [[o.own.job.pk]],
     "accounts:invitation_create": lambda o: [[o.own.partner.pk]],
     "accounts:user_scope": lambda o: [[o.users["channel_manager"].pk]],
+    "privacy:operator_erase": lambda o: [[o.users["partner_seller"].pk]],
     "network:partner_detail": lambda o: [[o.own.partner.pk]],
     "network:partner_edit": lambda o: [[o.own.partner.pk]],
     "network:site_create": lambda o: [[o.own.partner.pk]],
