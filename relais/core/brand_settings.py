@@ -57,6 +57,14 @@ def brand_settings_find(*, brand: Brand) -> BrandSettings | None:
     return BrandSettings.objects.filter(brand=brand).first()
 
 
+def brand_declaration_due_days(*, brand_id: int) -> int | None:
+    """How many days after a month the brand wants its sales declared, or None: it kept the platform's
+    default (each reader knows its own: ``relais.sellout.periods.due_days``, the reminders' grace days)."""
+    return (
+        BrandSettings.objects.filter(brand_id=brand_id).values_list("declaration_due_days", flat=True).first()
+    )
+
+
 def brand_languages(*, brand: Brand) -> list[str]:
     """The languages the brand offers its partners: its choice, or every language of the platform."""
     row = brand_settings_find(brand=brand)

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from relais.core.brand_settings import brand_declaration_due_days
+
 # A declaration covers at most this many calendar months (settings.RELAIS_DECLARATION_MAX_MONTHS).
 DEFAULT_MAX_MONTHS = 3
 
@@ -39,19 +41,26 @@ def latest_declarable_day(today: dt.date) -> dt.date:
     return month_end(today)
 
 
-# Days after the end of a month by which its sales are due (settings.RELAIS_DECLARATION_DUE_DAYS); the
-# challenges' "on time" bonus counts the same ten days by default.
+# Days after the end of a month by which its sales are due: the brand's own (its settings page,
+# core.BrandSettings.declaration_due_days), else settings.RELAIS_DECLARATION_DUE_DAYS; the challenges'
+# "on time" bonus counts the same ten days by default.
 DEFAULT_DUE_DAYS = 10
 
 
-def due_days() -> int:
+def due_days(*, brand_id: int | None = None) -> int:
+    """The days after a month's end by which its sales are due for ``brand_id`` (one query), or the
+    platform's default when the brand set none or no brand is given."""
+    own = brand_declaration_due_days(brand_id=brand_id) if brand_id is not None else None
+    if own is not None:
+        return own
     return int(getattr(settings, "RELAIS_DECLARATION_DUE_DAYS", DEFAULT_DUE_DAYS))
 
 
-def period_due(today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
-    """The month whose sales are due now, and its deadline: the previous month, due ``due_days()`` after it."""
+def period_due(today: dt.date, *, brand_id: int | None = None) -> tuple[dt.date, dt.date, dt.date]:
+    """The month whose sales are due now, and its deadline: the previous month, due ``due_days()`` (the
+    brand's, when given) after it."""
     end = today.replace(day=1) - dt.timedelta(days=1)
-    return end.replace(day=1), end, end + dt.timedelta(days=due_days())
+    return end.replace(day=1), end, end + dt.timedelta(days=due_days(brand_id=brand_id))
 
 
 def period_refusal(start: dt.date, end: dt.date, *, today: dt.date) -> str | None:

@@ -31,7 +31,7 @@ def month_title(day: Any) -> str:
 def portal_due_context(request: HttpRequest, partner: PartnerCompany) -> dict[str, Any]:
     """Context of ``sellout/partials/portal_due.html`` for ``partner`` today (the portal section's hook)."""
     today = localdate()
-    start, end, deadline = period_due(today)
+    start, end, deadline = period_due(today, brand_id=partner.brand_id)
     overlapping = list(
         Declaration.objects.filter(
             brand_id=partner.brand_id, partner=partner, period_start__lte=end, period_end__gte=start

@@ -1,8 +1,9 @@
 """Declaration reminders: before the deadline of last month's sell-out, to the partners that have not
 declared it, and a last call the day before.
 
-Periods are calendar months; a month's declarations are due ``RELAIS_DECLARATION_GRACE_DAYS`` days after
-its end (the same grace as the coverage figures of the insights). The reminder goes out from
+Periods are calendar months; a month's declarations are due the brand's own number of days after its end
+(its settings page, ``core.BrandSettings.declaration_due_days``), else ``RELAIS_DECLARATION_GRACE_DAYS``
+(the same grace as the coverage figures of the insights). The reminder goes out from
 ``REMINDER_DAYS_BEFORE`` days before the deadline, the last call from the day before; each is sent once per
 brand and month (found again by its code and month), so a daily run that missed a day catches up.
 """
@@ -18,6 +19,7 @@ from django.utils import timezone
 from relais.accounts.models import PARTNER_ROLES, User
 from relais.comms.models import Message
 from relais.comms.services.messages import notification_send
+from relais.core.brand_settings import brand_declaration_due_days
 from relais.core.models import Brand
 from relais.sellout.models import Declaration
 
@@ -29,10 +31,12 @@ def grace_days() -> int:
     return int(getattr(settings, "RELAIS_DECLARATION_GRACE_DAYS", 10))
 
 
-def reminder_period(*, today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
-    """(first day, last day, deadline) of the month whose declarations are due next from ``today``."""
+def reminder_period(*, today: dt.date, brand: Brand | None = None) -> tuple[dt.date, dt.date, dt.date]:
+    """(first day, last day, deadline) of the month whose declarations are due next from ``today``, by the
+    brand's own deadline when it set one."""
     last = today.replace(day=1) - dt.timedelta(days=1)
-    return last.replace(day=1), last, last + dt.timedelta(days=grace_days())
+    own = brand_declaration_due_days(brand_id=brand.pk) if brand is not None else None
+    return last.replace(day=1), last, last + dt.timedelta(days=grace_days() if own is None else own)
 
 
 def undeclared_users(*, brand: Brand, start: dt.date, end: dt.date) -> list[User]:
@@ -57,7 +61,7 @@ def undeclared_users(*, brand: Brand, start: dt.date, end: dt.date) -> list[User
 def reminders_send(*, brand: Brand, today: dt.date | None = None) -> dict[str, int]:
     """Send the reminder or the last call due today for last month (each once); returns the recipients."""
     today = today or timezone.localdate()
-    start, end, deadline = reminder_period(today=today)
+    start, end, deadline = reminder_period(today=today, brand=brand)
     days_left = (deadline - today).days
     if days_left < 0 or days_left > REMINDER_DAYS_BEFORE:
         return {}

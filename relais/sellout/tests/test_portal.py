@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from conftest import login_client
+from relais.core.brand_settings import brand_settings_save
 from relais.sellout.models import Declaration, Source
 from relais.sellout.periods import period_due
 from relais.sellout.portal import month_title
@@ -98,3 +99,16 @@ def test_the_title_elides_before_a_vowel_in_french():
 def test_a_seller_is_told_it_sees_the_companys_declarations(partner_seller, partner_admin, partner):
     assert "You see all the declarations of" in home(partner_seller)
     assert 'data-testid="portal-due-scope"' not in home(partner_admin)
+
+
+def test_the_deadline_is_the_brands_own_when_it_set_one(partner_seller, partner, today):
+    assert period_due(date(2026, 12, 2), brand_id=partner.brand_id)[2] == date(2026, 12, 10)  # the default
+    brand_settings_save(brand=partner.brand, currency="EUR", languages=["fr", "en"], declaration_due_days=20)
+    today(date(2026, 12, 2))
+
+    html = home(partner_seller)
+
+    assert period_due(date(2026, 12, 2), brand_id=partner.brand_id)[2] == date(2026, 12, 20)
+    with translation.override("en"):
+        deadline = date_format(date(2026, 12, 20), "SHORT_DATE_FORMAT")
+    assert f"Due by {deadline} (18 days left)." in html
