@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from relais.accounts.models import User
+from relais.comms.branding import LOGO_CID, Logo, brand_logo, email_logo_attach
 from relais.comms.models import Delivery, Digest, EmailFrequency, Message
 from relais.comms.rendering import Rendered, language_of, message_render
 from relais.comms.services.sending import INTERRUPTED, base_url, suppressed_addresses
@@ -114,10 +115,15 @@ def _claim(
 
 
 def digest_email(
-    *, digest: Digest, entries: list[tuple[Delivery, Rendered]], brand: Brand, connection: Any
+    *,
+    digest: Digest,
+    entries: list[tuple[Delivery, Rendered]],
+    brand: Brand,
+    connection: Any,
+    logo: Logo | None = None,
 ) -> EmailMultiAlternatives:
     """The digest e-mail: each notification's subject and text with its link in the inbox, in the
-    digest's language."""
+    digest's language, headed by the brand's logo when it has one."""
     root = base_url()
     with translation.override(digest.language):
         subject = ngettext(
@@ -126,6 +132,7 @@ def digest_email(
         context = {
             "subject": subject,
             "brand_name": brand.name,
+            "logo_cid": LOGO_CID if logo is not None else "",
             "entries": [
                 {"rendered": rendered, "url": root + reverse("comms:inbox_detail", args=[delivery.pk])}
                 for delivery, rendered in entries
@@ -143,6 +150,8 @@ def digest_email(
         connection=connection,
     )
     email.attach_alternative(html, "text/html")
+    if logo is not None:
+        email_logo_attach(email, logo)
     return email
 
 
@@ -161,7 +170,9 @@ def _finish(*, sent: list[int], failed: dict[int, str]) -> None:
             )
 
 
-def _send_batch(*, brand: Brand, digests: list[Digest], connection: Any) -> tuple[list[int], dict[int, str]]:
+def _send_batch(
+    *, brand: Brand, digests: list[Digest], connection: Any, logo: Logo | None
+) -> tuple[list[int], dict[int, str]]:
     rows = Delivery.objects.filter(digest__in=digests).select_related("message").order_by("created_at", "pk")
     by_digest: dict[int, list[Delivery]] = defaultdict(list)
     for delivery in rows:
@@ -185,7 +196,7 @@ def _send_batch(*, brand: Brand, digests: list[Digest], connection: Any) -> tupl
             continue
         entries = [(d, rendered(d.message, digest.language)) for d in deliveries]
         try:
-            digest_email(digest=digest, entries=entries, brand=brand, connection=connection).send()
+            digest_email(digest=digest, entries=entries, brand=brand, connection=connection, logo=logo).send()
         except smtplib.SMTPRecipientsRefused as exc:
             failed[digest.pk] = str(exc.recipients)
             continue
@@ -211,6 +222,7 @@ def digests_send(*, brand: Brand, frequency: str, today: dt.date | None = None) 
         .order_by("user_id")
     )
     size = max(1, int(settings.RELAIS_COMMS_EMAIL_BATCH))
+    logo = brand_logo(brand=brand)
     connection = get_connection()
     connection.open()
     try:
@@ -222,7 +234,7 @@ def digests_send(*, brand: Brand, frequency: str, today: dt.date | None = None) 
                 start=start,
                 end=end,
             )
-            sent, failed = _send_batch(brand=brand, digests=digests, connection=connection)
+            sent, failed = _send_batch(brand=brand, digests=digests, connection=connection, logo=logo)
             _finish(sent=sent, failed=failed)
             counts["sent"] += len(sent)
             counts["failed"] += len(failed)

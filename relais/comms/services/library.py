@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.accounts.models import PARTNER_ROLES, Role, User
+from relais.comms.branding import brand_logo
 from relais.comms.cobrand import Stamp, pdf_cobrand
 from relais.comms.models import ContentEvent, ContentItem, ContentKind, ContentVersion, Message
 from relais.comms.selectors import content_list_partner
@@ -185,10 +187,15 @@ def partner_stamp(*, partner: PartnerCompany, user: User | None) -> Stamp:
 
 
 def content_cobranded_pdf(*, item: ContentItem, partner: PartnerCompany, user: User | None) -> bytes:
-    """The current version's PDF template stamped for ``partner`` (generated now, not stored)."""
+    """The current version's PDF template stamped for ``partner``, with the brand's logo when it has one
+    (generated now, not stored)."""
     version = item.current_version
     if not item.co_branded or version is None or not version.file:
         raise ApplicationError(_("This sales aid is not co-branded."))
     with version.file.open("rb") as handle:
         template = handle.read()
-    return pdf_cobrand(template=template, stamp=partner_stamp(partner=partner, user=user))
+    stamp = partner_stamp(partner=partner, user=user)
+    logo = brand_logo(brand=item.brand)
+    if logo is not None:
+        stamp = replace(stamp, logo=logo.content)
+    return pdf_cobrand(template=template, stamp=stamp)

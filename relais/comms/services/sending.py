@@ -44,6 +44,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from relais.comms.branding import LOGO_CID, Logo, brand_logo, email_logo_attach
 from relais.comms.kinds import KINDS, kind_of_message
 from relais.comms.models import BouncingAddress, Category, Delivery, EmailFrequency, Message
 from relais.comms.rendering import Rendered, language_of, message_render
@@ -151,14 +152,16 @@ class _Pacer:
 
 
 def email_build(
-    *, delivery: Delivery, rendered: Rendered, message: Message, connection: Any
+    *, delivery: Delivery, rendered: Rendered, message: Message, connection: Any, logo: Logo | None = None
 ) -> EmailMultiAlternatives:
-    """The e-mail of one delivery, in its language: text and HTML parts, the link to the message in the
-    portal, and for marketing only the signed unsubscribe link (also as List-Unsubscribe headers)."""
+    """The e-mail of one delivery, in its language: text and HTML parts (headed by the brand's logo when it
+    has one), the link to the message in the portal, and for marketing only the signed unsubscribe link
+    (also as List-Unsubscribe headers)."""
     root = base_url()
     context: dict[str, Any] = {
         "rendered": rendered,
         "brand_name": message.brand.name,
+        "logo_cid": LOGO_CID if logo is not None else "",
         "inbox_url": root + reverse("comms:inbox_detail", args=[delivery.pk]),
         "unsubscribe_url": "",
     }
@@ -175,6 +178,8 @@ def email_build(
         subject=rendered.subject, body=text, to=[delivery.user.email], headers=headers, connection=connection
     )
     email.attach_alternative(html, "text/html")
+    if logo is not None:
+        email_logo_attach(email, logo)
     return email
 
 
@@ -338,13 +343,18 @@ def emails_send(*, message: Message, job: Job | None = None) -> dict[str, int]:
     total = Delivery.objects.filter(message=message, email_status=Delivery.EmailStatus.PENDING).count()
     renders: dict[str, Rendered] = {}
     outcomes = _Outcomes(claim)
+    logo = brand_logo(brand=message.brand)
     connection = get_connection()
 
     def build(delivery: Delivery) -> EmailMultiAlternatives:
         if delivery.language not in renders:
             renders[delivery.language] = message_render(message=message, language=delivery.language)
         return email_build(
-            delivery=delivery, rendered=renders[delivery.language], message=message, connection=connection
+            delivery=delivery,
+            rendered=renders[delivery.language],
+            message=message,
+            connection=connection,
+            logo=logo,
         )
 
     connection.open()

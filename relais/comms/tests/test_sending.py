@@ -262,10 +262,10 @@ def test_queries_per_batch_do_not_grow_with_the_campaign(brand, settings, recipi
     with CaptureQueriesContext(connection) as queries:
         result = emails_send(message=message)
     assert result["sent"] == recipients
-    # The recovery of dead claims (two UPDATEs) and the count; per batch the claim in its transaction
+    # The recovery of dead claims (two UPDATEs), the count and the brand's logo (its settings); per batch the claim in its transaction
     # (savepoints in the test: SAVEPOINT, SELECT ids, UPDATE, RELEASE), the read with users and the bounced
     # addresses; per e-mail its attempt and its outcome, each an UPDATE; the final empty claim.
     per_batch, per_email = 4 + 1 + 1, 2
-    assert len(queries) == 3 + per_batch * batches + per_email * recipients + 3
+    assert len(queries) == 4 + per_batch * batches + per_email * recipients + 3
     updates = sum(q["sql"].startswith("UPDATE") for q in queries.captured_queries)
     assert updates == 2 + batches + per_email * recipients
