@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from relais.accounts.access import access_brand_staff, access_partner_user
+from relais.accounts.access import access_brand_partner_scope, access_brand_staff, access_partner_user
 from relais.accounts.models import Role
 from relais.accounts.types import AuthedRequest
 from relais.core.errors import ApplicationError
 from relais.followups import programs as followups_programs
 from relais.followups import rewards as followups_rewards
-from relais.incentives import selectors, services
+from relais.incentives import scope_selectors, selectors, services
 from relais.incentives.forms import (
     AdjustForm,
     BacktestForm,
@@ -76,12 +76,14 @@ def challenge_list(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Challenge created. Add its rules."))
             return redirect("incentives:challenge_detail", challenge_id=challenge.pk)
-    challenges = selectors.challenge_list(brand=brand)
+    challenges = list(selectors.challenge_list(brand=brand))
+    scope = access_brand_partner_scope(request.user)
+    scope_selectors.challenges_points_shown(brand=brand, challenges=challenges, scope=scope)
     return render(request, "incentives/challenge_list.html", {"challenges": challenges, "form": form})
 
 
 def _editor_context(
-    challenge: Challenge, brand: Any, form: ChallengeForm | None = None, **extra: Any
+    challenge: Challenge, brand: Any, form: ChallengeForm | None = None, scope: Any = None, **extra: Any
 ) -> dict:
     start, end = selectors.backtest_default_period(challenge=challenge)
     rules = list(selectors.challenge_rules(challenge=challenge, history=True))
@@ -108,7 +110,7 @@ def _editor_context(
         "old_rules": [r for r in rules if not r.is_current],
         "rule_form": extra.pop("rule_form", None) or RuleForm(),
         "backtest_form": BacktestForm(initial={"start": start, "end": end}),
-        "leaderboard": selectors.leaderboard_top(challenge=challenge, limit=10),
+        "leaderboard": scope_selectors.board_top(challenge=challenge, scope=scope, limit=10),
         **extra,
     }
 
@@ -129,12 +131,15 @@ def challenge_detail(request: AuthedRequest, challenge_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Challenge saved."))
                 return redirect("incentives:challenge_detail", challenge_id=challenge.pk)
-    context = _editor_context(challenge, brand, form)
+    # A channel manager's scope: its partners' standings and points; no effect measured on others.
+    scope = access_brand_partner_scope(request.user)
+    scope_selectors.challenges_points_shown(brand=brand, challenges=[challenge], scope=scope)
+    context = _editor_context(challenge, brand, form, scope=scope)
     top_ids = [row["partner_id"] for row in context["leaderboard"]]
     partner_names = dict(brand.partners.filter(pk__in=top_ids).values_list("pk", "name"))
     for row in context["leaderboard"]:
         row["name"] = partner_names.get(row["partner_id"], "")
-    if challenge.status in {challenge.Status.RUNNING, challenge.Status.CLOSED}:
+    if scope is None and challenge.status in {challenge.Status.RUNNING, challenge.Status.CLOSED}:
         context["impact"] = challenge_impact(challenge=challenge)
     return render(request, "incentives/challenge_detail.html", context)
 
@@ -242,7 +247,9 @@ def challenge_backtest(request: AuthedRequest, challenge_id: int) -> HttpRespons
 @login_required
 def ledger_explorer(request: AuthedRequest) -> HttpResponse:
     brand = access_brand_staff(request.user)
+    scope = access_brand_partner_scope(request.user)
     adjust_form = AdjustForm(request.POST or None, brand=brand)
+    scope_selectors.form_partners_narrow(adjust_form, brand=brand, scope=scope)
     if request.method == "POST" and adjust_form.is_valid():
         data = adjust_form.cleaned_data
         try:
@@ -260,6 +267,7 @@ def ledger_explorer(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Adjustment posted."))
             return redirect("incentives:ledger")
     filters = LedgerFilterForm(request.GET or None, brand=brand)
+    scope_selectors.form_partners_narrow(filters, brand=brand, scope=scope)
     entries = selectors.ledger_entries(brand=brand)
     if filters.is_valid():
         data = filters.cleaned_data
@@ -269,6 +277,7 @@ def ledger_explorer(request: AuthedRequest) -> HttpResponse:
             challenge_id=data["challenge"].pk if data["challenge"] else None,
             kind=data["kind"] or None,
         )
+    entries = scope_selectors.in_scope(entries, brand=brand, scope=scope)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -284,7 +293,8 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
     """The partners' account objectives (kept by ``relais.programs``; a challenge's bonus reads them) with
     their progress; entered or proposed here, imported with a preview on the programs' objectives page."""
     brand = access_brand_staff(request.user)
-    form = ObjectiveForm(brand=brand)
+    scope = access_brand_partner_scope(request.user)
+    form = scope_selectors.form_partners_narrow(ObjectiveForm(brand=brand), brand=brand, scope=scope)
     propose_form = ObjectiveProposeForm(brand=brand)
     proposals = None
     action = request.POST.get("action")
@@ -292,6 +302,7 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
         try:
             if action == "enter":
                 form = ObjectiveForm(request.POST, brand=brand)
+                scope_selectors.form_partners_narrow(form, brand=brand, scope=scope)
                 if form.is_valid():
                     program_objectives.account_objective_set(brand=brand, **form.cleaned_data)
                     messages.success(request, _("Objective saved."))
@@ -315,6 +326,7 @@ def objective_list(request: AuthedRequest) -> HttpResponse:
             messages.error(request, exc.message)
     q, metric = request.GET.get("q", "")[:100], request.GET.get("metric", "")
     objectives = account_objective_list(brand=brand, q=q, metric=metric).filter(scope="")
+    objectives = scope_selectors.in_scope(objectives, brand=brand, scope=scope)
     page = Paginator(objectives, 50).get_page(request.GET.get("page"))
     rows = [selectors.objective_progress(objective=o) for o in page]
     query = request.GET.copy()
@@ -379,7 +391,11 @@ def reward_admin(request: AuthedRequest, reward_id: int | None = None) -> HttpRe
 def order_approvals(request: AuthedRequest) -> HttpResponse:
     brand = access_brand_staff(request.user)
     status = request.GET.get("status", RedemptionOrder.Status.REQUESTED)
-    orders = selectors.order_list(brand=brand, status=status or None)
+    orders = scope_selectors.in_scope(
+        selectors.order_list(brand=brand, status=status or None),
+        brand=brand,
+        scope=access_brand_partner_scope(request.user),
+    )
     page = Paginator(orders, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -392,7 +408,9 @@ def order_approvals(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def order_action(request: AuthedRequest, order_id: int, action: str) -> HttpResponse:
     brand = access_brand_staff(request.user)
-    order = selectors.order_get(brand=brand, order_id=order_id)
+    order = scope_selectors.order_in_scope_get(
+        brand=brand, order_id=order_id, scope=access_brand_partner_scope(request.user)
+    )
     try:
         if action == "approve":
             followups_rewards.order_approve(order=order, user=request.user)
