@@ -19,6 +19,7 @@ from django.db import transaction
 from relais.core.jobs import job_enqueue
 from relais.core.models import Job
 from relais.followups import webhooks
+from relais.followups.funds import declaration_accrual
 from relais.followups.programs import score_enqueue
 from relais.followups.promotions import declaration_promotions
 from relais.incentives.selectors import partner_running_challenge_windows
@@ -46,12 +47,14 @@ def declaration_counted(*, declaration: Declaration) -> None:
     its partner and months (insights), then post, confirm or reverse its points (incentives), as background
     jobs run after commit. Both are idempotent, so a second call only does the work again. First, e-mail
     addresses and phone numbers leave its customers' comments (privacy), in the transaction that counts them;
-    the points are scored with the partner's tier multiplier (programs). One transaction: every job starts
-    once all are queued, and none meets another's half-written rows."""
+    the points are scored with the partner's tier multiplier (programs), and its accrued marketing funds are
+    recomputed (funds). One transaction: every job starts once all are queued, and none meets another's
+    half-written rows."""
     feedback_scrub_stored(brand=declaration.brand, declaration_ids=[declaration.pk])
     rollup_enqueue(brand=declaration.brand, declaration=declaration)
     score_enqueue(declaration=declaration)
     declaration_promotions(declaration=declaration)
+    declaration_accrual(declaration=declaration)
     webhooks.declaration_validated(declaration=declaration)  # the brand's endpoints, sent after commit
 
 

@@ -1,4 +1,5 @@
-"""After the brand decides on a partner's fund request or claim, or pays a claim: the partner is told.
+"""After the brand decides on a partner's fund request or claim, or pays a claim: the partner is told. After a
+partner's sell-out is counted or reviewed: its accrued allocations are brought to their share of it.
 
 The funds domain decides and moves the money (``relais.funds.services``); these workflows call its service,
 then notify the partner's users through ``relais.comms.services.notification_send`` with the kind's code
@@ -18,9 +19,15 @@ from decimal import Decimal
 from relais.accounts.models import User
 from relais.comms.models import Message
 from relais.comms.services import notification_send
+from relais.core.jobs import job_enqueue
+from relais.core.models import Job
 from relais.followups.comms import partner_recipients
-from relais.funds import services
+from relais.funds import selectors, services
 from relais.funds.models import FundClaim, FundRequest
+from relais.sellout.models import Declaration
+
+# The job that accrues (relais.funds.tasks.funds_accrue_job): the brand's nightly run, or one partner's.
+ACCRUE_JOB_KIND = "funds_accrue"
 
 
 def _notify(*, request: FundRequest, kind: str, params: dict[str, object]) -> Message | None:
@@ -98,3 +105,15 @@ def fund_claim_pay(
         },
     )
     return paid
+
+
+def declaration_accrual(*, declaration: Declaration) -> Job | None:
+    """After the counted lines of a declaration changed (submitted, flagged lines approved or rejected): the
+    partner's accrued allocations are recomputed from its validated sell-out by a job run after commit, so
+    an approved line accrues now, and a line no longer validated is reversed, not at the next nightly run.
+    The accrual is a recomputation (``relais.funds.services.allocation_accrue``): the job and the nightly run
+    in any order, any number of times, end on the same ledger. Nothing is queued for a partner without an
+    accrued allocation."""
+    if not selectors.partner_accrues(partner=declaration.partner):
+        return None
+    return job_enqueue(kind=ACCRUE_JOB_KIND, payload={}, brand=declaration.brand, partner=declaration.partner)

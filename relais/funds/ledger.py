@@ -4,12 +4,14 @@ sums of their entries (one grouped query for any number of allocations).
 Entries are positive amounts; the kind says where the money goes:
 
     accrual, allocation   → granted   (credits: the allocation's money)
+    reversal              → out of granted (an accrual taken back: its sell-out no longer validated)
     reservation           → available to reserved   (a request approved)
     release               → reserved to available   (a request cancelled, the rest of a claim)
     payment               → reserved to paid        (a claim paid)
     expiry                → available to expired    (the budget's period is over)
 
-so that ``available = granted − reserved − paid − expired`` with ``reserved = reservation − release − payment``.
+so that ``available = granted − reserved − paid − expired`` with ``reserved = reservation − release − payment``
+and ``granted = accrual + allocation − reversal``. An accrual is never edited: taking it back is a reversal.
 Nothing is stored besides the entries: a balance cannot drift from its ledger. Posting goes through
 ``entry_post`` under the allocation's row lock (``relais.funds.locks``), which checks nothing goes negative.
 """
@@ -34,8 +36,9 @@ CREDIT_KINDS = (EntryKind.ACCRUAL, EntryKind.ALLOCATION)
 class Balance:
     """An allocation's balances, each a sum of its entries."""
 
-    accrued: Decimal = ZERO
+    accrued: Decimal = ZERO  # sum of accruals (gross: reversals are apart)
     allocated: Decimal = ZERO
+    reversed: Decimal = ZERO  # sum of accrual reversals
     reserved_in: Decimal = ZERO  # sum of reservations
     released: Decimal = ZERO
     paid: Decimal = ZERO
@@ -43,7 +46,12 @@ class Balance:
 
     @property
     def granted(self) -> Decimal:
-        return self.accrued + self.allocated
+        return self.accrued - self.reversed + self.allocated
+
+    @property
+    def net_accrued(self) -> Decimal:
+        """What the accruals still grant: accrued less reversed."""
+        return self.accrued - self.reversed
 
     @property
     def reserved(self) -> Decimal:
@@ -56,7 +64,7 @@ class Balance:
     @property
     def signed_sum(self) -> Decimal:
         """The ledger read as signed movements of the available money: credits and releases in,
-        reservations and expiries out (payments leave the reservation, not the available money)."""
+        reversals, reservations and expiries out (payments leave the reservation, not the available money)."""
         return self.granted + self.released - self.reserved_in - self.expired
 
 
@@ -80,6 +88,7 @@ def balances_of(allocation_ids: Iterable[int]) -> dict[int, Balance]:
         out[allocation_id] = Balance(
             accrued=by_kind["accrual"] or ZERO,
             allocated=by_kind["allocation"] or ZERO,
+            reversed=by_kind["reversal"] or ZERO,
             reserved_in=by_kind["reservation"] or ZERO,
             released=by_kind["release"] or ZERO,
             paid=by_kind["payment"] or ZERO,
@@ -100,6 +109,7 @@ def total_of(entries: Iterable[FundEntry]) -> Balance:
     return Balance(
         accrued=sums["accrual"],
         allocated=sums["allocation"],
+        reversed=sums["reversal"],
         reserved_in=sums["reservation"],
         released=sums["release"],
         paid=sums["payment"],
@@ -114,11 +124,12 @@ def request_reserved(request_id: int) -> Decimal:
 
 
 def budget_granted(budget_id: int) -> Decimal:
-    """What a budget gave its allocations so far (accruals and fixed allocations)."""
-    total = FundEntry.objects.filter(allocation__budget_id=budget_id, kind__in=CREDIT_KINDS).aggregate(
-        t=Sum("amount")
-    )["t"]
-    return total or ZERO
+    """What a budget gave its allocations so far (accruals and fixed allocations, less accruals reversed)."""
+    row = FundEntry.objects.filter(allocation__budget_id=budget_id).aggregate(
+        credits=Sum("amount", filter=Q(kind__in=CREDIT_KINDS)),
+        reversed=Sum("amount", filter=Q(kind=EntryKind.REVERSAL)),
+    )
+    return (row["credits"] or ZERO) - (row["reversed"] or ZERO)
 
 
 def entry_find(*, brand_id: int, key: str) -> FundEntry | None:

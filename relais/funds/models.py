@@ -117,6 +117,7 @@ class FundAllocation(TimeStampedModel):
 class EntryKind(models.TextChoices):
     ACCRUAL = "accrual", _("Accrual on sell-out")
     ALLOCATION = "allocation", _("Fixed allocation")
+    REVERSAL = "reversal", _("Accrual reversed")
     RESERVATION = "reservation", _("Reservation")
     RELEASE = "release", _("Release")
     PAYMENT = "payment", _("Payment")

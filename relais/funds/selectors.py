@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -196,8 +197,21 @@ def partner_mdf_shares(*, budget: FundBudget, partner_ids: list[int]) -> dict[in
     return {pid: shares.get(tier, ZERO) for pid, tier in latest.items() if shares.get(tier)}
 
 
-def accrued_allocations(*, budget: FundBudget) -> list[FundAllocation]:
-    return list(FundAllocation.objects.filter(budget=budget, kind=AllocationKind.ACCRUED).order_by("pk"))
+def accrued_allocations(
+    *, budget: FundBudget, partner_ids: Sequence[int] | None = None
+) -> list[FundAllocation]:
+    """The budget's accrued allocations (of ``partner_ids`` only, when given), in id order."""
+    allocations = FundAllocation.objects.filter(budget=budget, kind=AllocationKind.ACCRUED)
+    if partner_ids is not None:
+        allocations = allocations.filter(partner_id__in=partner_ids)
+    return list(allocations.order_by("pk"))
+
+
+def partner_accrues(*, partner: PartnerCompany) -> bool:
+    """Whether the partner has an accrued allocation in any budget (its sell-out funds its marketing)."""
+    return FundAllocation.objects.filter(
+        brand_id=partner.brand_id, partner=partner, kind=AllocationKind.ACCRUED
+    ).exists()
 
 
 def period_is_over(*, budget: FundBudget, today: dt.date) -> bool:

@@ -175,30 +175,29 @@ def allocation_set(
 
 
 @transaction.atomic
-def allocation_accrue(*, budget: FundBudget) -> list[FundEntry]:
-    """Accrue every accrued allocation of a budget up to its share of the partner's validated sell-out.
+def allocation_accrue(*, budget: FundBudget, partner_ids: Sequence[int] | None = None) -> list[FundEntry]:
+    """Bring every accrued allocation of a budget (or of ``partner_ids`` only) to its share of the partner's
+    validated sell-out: a recomputation, so any number of runs in any order end on the same ledger.
 
     The target of an allocation is ``(percent + tier mdf_share) % × validated sell-out of the period``,
-    capped; what was accrued before is subtracted and the rest posted as one entry, within what the budget
-    has left. Flagged and rejected lines count nothing; once approved, the next run accrues them. A rerun
-    with no new validated sell-out posts nothing (the target is reached; each entry's key is the cumulative
-    amount it brings the allocation to). One grouped query for the sell-out, one for the balances, one
-    insert. Sell-out later rejected is not taken back: it may already fund an activity.
+    capped. Below the target, the difference is accrued, within what the budget has left; above it (a line
+    that counted is no longer validated, the percentage was lowered), the difference is taken back by a
+    ``reversal`` entry, never by editing an accrual, and only from what is still available: money already
+    reserved or paid funds an activity, and is reversed once a release frees it. Flagged and rejected lines
+    count nothing; once approved, the next run accrues them. Keys are the cumulative sums of the accruals,
+    and of the reversals, each entry brings the allocation to (both only grow), so a rerun posts nothing.
+    One grouped query for the sell-out, one for the balances, one insert.
     """
     budget = locks.lock_budget(budget.pk)
-    allocations = selectors.accrued_allocations(budget=budget)
+    allocations = selectors.accrued_allocations(budget=budget, partner_ids=partner_ids)
     if not allocations:
         return []
+    allocations = locks.lock_allocations([a.pk for a in allocations])
     partner_ids = [a.partner_id for a in allocations]
     sellout = selectors.validated_sellout_by_partner(budget=budget, partner_ids=partner_ids)
     shares = selectors.partner_mdf_shares(budget=budget, partner_ids=partner_ids)
     balances = ledger.balances_of(a.pk for a in allocations)
     room = _budget_room(budget)
-    existing_keys = set(
-        FundEntry.objects.filter(allocation__in=allocations, kind=EntryKind.ACCRUAL).values_list(
-            "idempotency_key", flat=True
-        )
-    )
     new: list[FundEntry] = []
     for allocation in allocations:
         basis = sellout.get(allocation.partner_id, ZERO)
@@ -206,19 +205,23 @@ def allocation_accrue(*, budget: FundBudget) -> list[FundEntry]:
         target = (basis * rate / 100).quantize(CENT, rounding=ROUND_DOWN)
         if allocation.cap is not None:
             target = min(target, allocation.cap)
-        accrued = balances[allocation.pk].accrued
-        delta = min(target - accrued, room)
-        key = f"accrual:{allocation.pk}:{int((accrued + delta) * 100)}"
-        if delta <= 0 or key in existing_keys:
+        balance = balances[allocation.pk]
+        if target >= balance.net_accrued:
+            kind, amount = EntryKind.ACCRUAL, min(target - balance.net_accrued, room)
+            key = f"accrual:{allocation.pk}:{int((balance.accrued + amount) * 100)}"
+        else:
+            kind, amount = EntryKind.REVERSAL, min(balance.net_accrued - target, balance.available)
+            key = f"reversal:{allocation.pk}:{int((balance.reversed + amount) * 100)}"
+        if amount <= 0:
             continue
-        room -= delta
+        room += amount if kind == EntryKind.REVERSAL else -amount
         new.append(
             FundEntry(
                 brand_id=budget.brand_id,
                 allocation=allocation,
                 partner_id=allocation.partner_id,
-                kind=EntryKind.ACCRUAL,
-                amount=delta,
+                kind=kind,
+                amount=amount,
                 basis=basis,
                 note=f"{rate}%",
                 idempotency_key=key,

@@ -22,8 +22,13 @@ def _brand_budgets(job: Job) -> list[FundBudget]:
 
 @job_handler("funds_accrue")
 def funds_accrue_job(job: Job) -> dict[str, Any]:
-    """Accrue every budget of the job's brand still in its period (or just after: late approvals count)."""
-    credited = sum(len(allocation_accrue(budget=budget)) for budget in _brand_budgets(job))
+    """Accrue every budget of the job's brand (the nightly run), or only the allocations of the job's partner
+    (queued by the follow-ups after its sell-out was counted or reviewed). Entries posted: accruals, and
+    reversals of sell-out no longer validated."""
+    partner_ids = [job.partner_id] if job.partner_id is not None else None
+    credited = sum(
+        len(allocation_accrue(budget=budget, partner_ids=partner_ids)) for budget in _brand_budgets(job)
+    )
     return {"credited": credited}
 
 
