@@ -4,9 +4,12 @@ claims and payments; the partner's "Marketing funds"; the proof files, served to
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -158,22 +161,43 @@ def request_detail(request: AuthedRequest, request_id: int) -> HttpResponse:
     )
 
 
+def _brand_action(
+    request: AuthedRequest,
+    form: forms.Form,
+    act: Callable[..., object],
+    *,
+    done: str,
+    invalid: str,
+    request_id: int,
+) -> HttpResponse:
+    """The brand's decisions and payments: a valid ``form`` goes to ``act`` (a follow-up, which also tells
+    the partner) with the deciding user; the outcome (``done``, the refusal's reason, or ``invalid``) is a
+    message on the request's page."""
+    if form.is_valid():
+        try:
+            act(by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(request, invalid)
+    return redirect("funds:request_detail", request_id=request_id)
+
+
 @login_required
 @require_POST
 def request_decide(request: AuthedRequest, request_id: int) -> HttpResponse:
     brand = access_brand_staff(request.user)
     fund_request = selectors.request_get(brand=brand, request_id=request_id)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            followups.fund_request_decide(request=fund_request, by=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Decision recorded."))
-    else:
-        messages.error(request, _("Check the decision."))
-    return redirect("funds:request_detail", request_id=fund_request.pk)
+    return _brand_action(
+        request,
+        DecisionForm(request.POST),
+        partial(followups.fund_request_decide, request=fund_request),
+        done=_("Decision recorded."),
+        invalid=_("Check the decision."),
+        request_id=fund_request.pk,
+    )
 
 
 @login_required
@@ -181,17 +205,14 @@ def request_decide(request: AuthedRequest, request_id: int) -> HttpResponse:
 def claim_decide(request: AuthedRequest, claim_id: int) -> HttpResponse:
     brand = access_brand_staff(request.user)
     claim = selectors.claim_get(brand=brand, claim_id=claim_id)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            followups.fund_claim_decide(claim=claim, by=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Decision recorded."))
-    else:
-        messages.error(request, _("Check the decision."))
-    return redirect("funds:request_detail", request_id=claim.request_id)
+    return _brand_action(
+        request,
+        DecisionForm(request.POST),
+        partial(followups.fund_claim_decide, claim=claim),
+        done=_("Decision recorded."),
+        invalid=_("Check the decision."),
+        request_id=claim.request_id,
+    )
 
 
 @login_required
@@ -199,17 +220,14 @@ def claim_decide(request: AuthedRequest, claim_id: int) -> HttpResponse:
 def claim_pay(request: AuthedRequest, claim_id: int) -> HttpResponse:
     brand = access_brand_staff(request.user)
     claim = selectors.claim_get(brand=brand, claim_id=claim_id)
-    form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            followups.fund_claim_pay(claim=claim, by=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Payment recorded."))
-    else:
-        messages.error(request, _("Enter the payment reference and date."))
-    return redirect("funds:request_detail", request_id=claim.request_id)
+    return _brand_action(
+        request,
+        PaymentForm(request.POST),
+        partial(followups.fund_claim_pay, claim=claim),
+        done=_("Payment recorded."),
+        invalid=_("Enter the payment reference and date."),
+        request_id=claim.request_id,
+    )
 
 
 @login_required
