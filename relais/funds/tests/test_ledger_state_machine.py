@@ -1,5 +1,5 @@
-"""The fund ledger under any order of accrue, allocate, reserve (request approved), release (cancel, refused
-claim), pay (claim paid) and expire: available, reserved, paid and expired never go below zero, and every
+"""The fund ledger under any order of accrue, reverse (sell-out that no longer counts), reserve (request
+approved), release (cancel, refused claim), pay (claim paid) and expire: available, reserved, paid and expired never go below zero, and every
 balance is the sum the model of the test keeps."""
 
 import contextlib
@@ -18,6 +18,7 @@ from relais.funds.models import FundEntry, FundRequest
 from relais.funds.tests.factories import activity, budget, fund_request, invoice, photo
 from relais.network.tests.factories import PartnerFactory
 from relais.programs.tests.factories import sell
+from relais.sellout.models import DeclarationLine
 from relais.sellout.tests.factories import catalogue
 
 D = Decimal
@@ -53,6 +54,23 @@ class FundLedgerMachine(RuleBasedStateMachine):
         sell(self.partner, self.product, day=dt.date(2026, 10, 10), amount=f"{amount}.00")
         self.sold += amount
         services.allocation_accrue(budget=self.budget)
+
+    @rule(data=st.data())
+    def withdraw_a_line_and_accrue(self, data):
+        """A counted line stops counting: the next run takes its accrual back, from what is available."""
+        lines = list(
+            DeclarationLine.objects.filter(partner=self.partner, status=DeclarationLine.Status.ACCEPTED)
+            .order_by("pk")
+            .values_list("pk", "amount")
+        )
+        if not lines:
+            return
+        pk, amount = data.draw(st.sampled_from(lines))
+        DeclarationLine.objects.filter(pk=pk).update(status=DeclarationLine.Status.REJECTED)
+        self.sold -= amount
+        services.allocation_accrue(budget=self.budget)
+        balance = ledger.balance_of(self.allocation.pk)
+        assert balance.net_accrued <= min(self.sold / 10, D(3000)) or balance.available == 0
 
     @rule(
         target=requests, cost=st.integers(1, 1500), decision=st.sampled_from(["full", "partial", "refused"])
@@ -106,7 +124,8 @@ class FundLedgerMachine(RuleBasedStateMachine):
         assert balance == entries
         assert balance.available >= 0 and balance.reserved >= 0 and balance.paid >= 0 and balance.expired >= 0
         assert balance.granted == balance.available + balance.reserved + balance.paid + balance.expired
-        assert balance.accrued <= min(self.sold / 10, D(3000))
+        assert 0 <= balance.reversed <= balance.accrued
+        assert balance.signed_sum == balance.available
         assert balance.granted <= self.budget.total
         open_reserved = sum(
             (ledger.request_reserved(r.pk) for r in FundRequest.objects.filter(allocation=self.allocation)),
