@@ -11,6 +11,7 @@ from relais.api.services import api_key_create
 from relais.funds import services
 from relais.funds.models import FundClaim, FundRequest
 from relais.funds.tests.factories import PDF, PNG, activity, fixed_allocation
+from relais.network.tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,35 @@ def test_balance_then_request_once_per_key_then_claim_with_files(api, brand, par
 
 def test_without_a_key_is_401(db):
     assert Client().get("/api/v1/me/funds/balance").status_code == 401
+
+
+def test_another_partners_allocation_and_request_are_404(api, brand, other_partner, other_brand):
+    activity(brand)
+    theirs = fixed_allocation(other_partner, amount="500")
+    their_request = services.fund_request_submit(
+        allocation=theirs,
+        activity_type=activity(brand, code="flyer"),
+        title="Flyers",
+        planned_cost=Decimal("100"),
+        starts_on=theirs.budget.period_start,
+        ends_on=theirs.budget.period_end,
+        idempotency_key="theirs",
+    )
+    services.fund_request_decide(request=their_request, decision="full")
+    other_brands = fixed_allocation(PartnerFactory(brand=other_brand), amount="500")
+
+    for allocation in (theirs, other_brands):
+        body = {**BODY, "allocation_id": allocation.pk}
+        response = api.post(
+            "/api/v1/me/funds/requests", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="x"
+        )
+        assert response.status_code == 404
+    claim = api.post(
+        f"/api/v1/me/funds/requests/{their_request.pk}/claims",
+        {"actual_cost": "50", "proofs": [SimpleUploadedFile("facture.pdf", PDF)]},
+        HTTP_IDEMPOTENCY_KEY="c",
+    )
+    assert claim.status_code == 404
+    assert api.get("/api/v1/me/funds/balance").json() == []
+    assert api.get("/api/v1/me/funds/requests").json() == []
+    assert FundRequest.objects.count() == 1 and not FundClaim.objects.exists()
