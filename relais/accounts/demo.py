@@ -1,6 +1,6 @@
 """The demo logins: one account per role (operator, brand admin, channel manager, partner admin and seller
-of two partners, the second brand's admin), all with ``DEMO_PASSWORD``. Called by ``relais.demo``; the
-``load_demo`` command prints ``logins_table(demo_logins())``. See docs/demo.md.
+of two partners, the admin of their distributor, the second brand's admin), all with ``DEMO_PASSWORD``.
+Called by ``relais.demo``; the ``load_demo`` command prints ``logins_table(demo_logins())``. See docs/demo.md.
 """
 
 from __future__ import annotations
@@ -41,6 +41,12 @@ def demo_logins() -> list[DemoLogin]:
             "Portal of Quincaillerie Martin (Lyon): declarations, sellers",
         ),
         DemoLogin("Partner seller", "seller@martin.demo", "Portal of Quincaillerie Martin: own declarations"),
+        DemoLogin(
+            "Distributor admin",
+            "owner@comptoir.demo",
+            "Portal of Comptoir Pro Distribution (Martin's distributor): its resellers' sell-out, "
+            "declares for them",
+        ),
         DemoLogin("Partner admin", "owner@schneider.demo", "Portal of Elektro Schneider GmbH (München)"),
         DemoLogin(
             "Partner seller", "seller@schneider.demo", "Portal of Elektro Schneider GmbH: own declarations"
@@ -72,7 +78,7 @@ def _password_hash() -> str:
 
 def users_load(*, lumen: Brand, boreal: Brand, named: Mapping[str, PartnerCompany]) -> None:
     """Write the demo accounts that do not exist yet; ``named`` holds the partners "martin" and "schneider"
-    (``relais.network.demo.NAMED_PARTNERS``) whose people log in."""
+    (``relais.network.demo.NAMED_PARTNERS``) and "distributor" (their parent) whose people log in."""
     password = _password_hash()
     wanted: list[tuple[str, str, Brand | None, PartnerCompany | None, str, str]] = [
         ("ops@relais.demo", Role.OPERATOR, None, None, "Olivia", "Perrot"),
@@ -80,6 +86,7 @@ def users_load(*, lumen: Brand, boreal: Brand, named: Mapping[str, PartnerCompan
         ("manager@lumen.demo", Role.CHANNEL_MANAGER, lumen, None, "Marc", "Durieux"),
         ("owner@martin.demo", Role.PARTNER_ADMIN, lumen, named["martin"], "Paul", "Martin"),
         ("seller@martin.demo", Role.PARTNER_SELLER, lumen, named["martin"], "Sophie", "Carrel"),
+        ("owner@comptoir.demo", Role.PARTNER_ADMIN, lumen, named["distributor"], "Claire", "Vidal"),
         ("owner@schneider.demo", Role.PARTNER_ADMIN, lumen, named["schneider"], "Jonas", "Schneider"),
         ("seller@schneider.demo", Role.PARTNER_SELLER, lumen, named["schneider"], "Lea", "Hofmann"),
         ("admin@boreal.demo", Role.BRAND_ADMIN, boreal, None, "Bruno", "Vasseur"),

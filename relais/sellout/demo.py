@@ -26,7 +26,8 @@ from relais.accounts.models import User
 from relais.catalog.models import Product
 from relais.core.models import Brand
 from relais.network.models import Channel, PartnerCompany, PartnerKind, SegmentMembership
-from relais.sellout.models import Source
+from relais.sellout.distributor import declaration_on_behalf_declare
+from relais.sellout.models import Declaration, DeclarationLine, Source
 from relais.sellout.services import declaration_create, declaration_lines_add, declaration_submit
 
 MONTHS = 18  # at least: more when the measured challenge needs a longer pre-period
@@ -196,7 +197,70 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
                 # The domain's submit enqueues no follow-up (the doors go through relais.followups): the
                 # demo scores and builds the rollups once, at the end (incentives, insights).
                 declaration_submit(declaration=declaration)
+    counts.update(_on_behalf_load(rng=rng, brand=brand, products=products, months=months, today=today))
     return counts
+
+
+# Resellers a marked distributor declares for, over the last completed months; the lines it sends again that
+# the reseller had declared are recognised as duplicates (docs/access.md).
+ON_BEHALF_RESELLERS = 3
+ON_BEHALF_MONTHS = 2
+ON_BEHALF_NEW_LINES = 4
+ON_BEHALF_REPEATS = 2
+
+
+def _on_behalf_load(
+    *, rng: random.Random, brand: Brand, products: list[Product], months: list[dt.date], today: dt.date
+) -> dict[str, int]:
+    """Each marked distributor (``is_distributor``) declares on behalf of a few of its resellers (the ones
+    with a demo login first): a handful of sales of their own, plus a few the reseller had already declared,
+    stored once (the second copy is reported as a duplicate)."""
+    counts = {"on_behalf_declarations": 0, "on_behalf_lines": 0, "on_behalf_duplicates": 0}
+    distributors = PartnerCompany.objects.filter(brand=brand, is_distributor=True, is_active=True)
+    for distributor in distributors.order_by("code"):
+        admin = User.objects.filter(partner=distributor).order_by("pk").first()
+        resellers = sorted(
+            PartnerCompany.objects.filter(brand=brand, parent=distributor, is_active=True),
+            key=lambda r: (not User.objects.filter(partner=r).exists(), r.code),
+        )[:ON_BEHALF_RESELLERS]
+        for reseller in resellers:
+            profile = _profile(rng, reseller, products, with_login=True, lifted=False)
+            for month_start in months[-1 - ON_BEHALF_MONTHS : -1]:
+                month_end = min(_month_end(month_start), today)
+                rows = _month_rows(rng, profile, month_start, month_end)[:ON_BEHALF_NEW_LINES]
+                rows += _declared_rows(reseller=reseller, start=month_start, end=month_end)
+                outcome = declaration_on_behalf_declare(
+                    distributor=distributor,
+                    reseller=reseller,
+                    lines=rows,
+                    period_start=month_start,
+                    period_end=_month_end(month_start),
+                    user=admin,
+                )
+                counts["on_behalf_declarations"] += len(outcome.declarations)
+                counts["on_behalf_lines"] += outcome.result.accepted + outcome.result.flagged
+                counts["on_behalf_duplicates"] += outcome.result.duplicates
+    return counts
+
+
+def _declared_rows(*, reseller: PartnerCompany, start: dt.date, end: dt.date) -> list[dict[str, object]]:
+    """A few lines the reseller declared itself in the month, as the distributor would send them again."""
+    lines = (
+        DeclarationLine.objects.filter(partner=reseller, sale_date__range=(start, end), quantity__gt=0)
+        .exclude(declaration__status=Declaration.Status.DRAFT)
+        .order_by("sale_date", "pk")[:ON_BEHALF_REPEATS]
+    )
+    return [
+        {
+            "gtin": line.gtin,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "currency": line.currency,
+            "sale_date": line.sale_date,
+            "invoice_ref": line.invoice_ref,
+        }
+        for line in lines
+    ]
 
 
 def _lift(rng: random.Random, quantity: int, lift: float) -> int:

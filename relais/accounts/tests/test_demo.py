@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_printed_login_is_an_account_with_the_demo_password(brand, other_brand):
-    named = {"martin": PartnerFactory(brand=brand, country="FR"), "schneider": PartnerFactory(brand=brand)}
+    named = {
+        "martin": PartnerFactory(brand=brand, country="FR"),
+        "schneider": PartnerFactory(brand=brand),
+        "distributor": PartnerFactory(brand=brand, kind="distributor", is_distributor=True),
+    }
 
     users_load(lumen=brand, boreal=other_brand, named=named)
     users_load(lumen=brand, boreal=other_brand, named=named)  # again: nothing more

@@ -63,6 +63,11 @@ NAMED_PARTNERS = {
     "schneider": ("DE", "reseller", "Elektro Schneider GmbH", "Bayern", "München", "80331"),
 }
 
+# The distributor whose admin logs in: the first French distributor (Quincaillerie Martin's parent), which the
+# brand marks as a distributor (``is_distributor``): it sees its resellers' sell-out and declares for them.
+# Renamed after its draws, so the rest of the network stays the same.
+DISTRIBUTOR_NAME = "Comptoir Pro Distribution"
+
 # Saved segments: (name, rules, description).
 SegmentDefinition = tuple[str, dict[str, list[str]], str]
 
@@ -253,7 +258,8 @@ def _named_partners(
 def network_load(
     *, brand: Brand, rng: random.Random, sizes: Mapping[str, int] | None = None
 ) -> dict[str, PartnerCompany]:
-    """Write the brand's partners and their sites; returns the named partners (``NAMED_PARTNERS``).
+    """Write the brand's partners and their sites; returns the named partners (``NAMED_PARTNERS``, and
+    "distributor": the marked distributor ``DISTRIBUTOR_NAME``, their parent).
 
     Distributors first (so resellers can point at them), then everyone else, then the sites. ``sizes``
     (partners per country: one distributor, the rest resellers, no named partner) makes a small network.
@@ -272,10 +278,16 @@ def network_load(
             for i, kind in enumerate(kinds)
             if kind == "distributor"
         ]
+    lead = None if sizes or not distributors.get("FR") else distributors["FR"][0]
+    if lead is not None:
+        lead.name, lead.is_distributor = DISTRIBUTOR_NAME, True
+        maker.used_names.add(DISTRIBUTOR_NAME)
     PartnerCompany.objects.bulk_create([p for ps in distributors.values() for p in ps], batch_size=500)
 
     named = {} if sizes else _named_partners(maker, plans, distributors)
     others = list(named.values())
+    if lead is not None:
+        named["distributor"] = lead  # written with the distributors above
     for country, kinds in plans.items():
         for kind in kinds:
             if kind == "distributor":

@@ -34,3 +34,23 @@ def test_demo_declarations_go_through_the_engine(brand):
     # Loading again (another seed) adds new declarations without breaking the dedup rule.
     again = load(brand=brand, rng=random.Random(8))
     assert again["declarations"] > 0
+
+
+@pytest.mark.django_db
+def test_a_marked_distributor_declares_for_its_resellers_and_repeated_sales_count_once(brand):
+    for _ in range(6):
+        ProductFactory(brand=brand)
+    distributor = PartnerFactory(brand=brand, kind=PartnerKind.DISTRIBUTOR, is_distributor=True)
+    resellers = [PartnerFactory(brand=brand, parent=distributor) for _ in range(4)]
+    PartnerFactory(brand=brand, kind=PartnerKind.DISTRIBUTOR)  # not marked: declares for no one
+
+    counts = load(brand=brand, rng=random.Random(7))
+
+    on_behalf = Declaration.objects.filter(brand=brand, declared_by_partner__isnull=False)
+    assert counts["on_behalf_declarations"] == on_behalf.count() > 0
+    assert set(on_behalf.values_list("declared_by_partner", flat=True)) == {distributor.pk}
+    assert set(on_behalf.values_list("partner", flat=True)) <= {r.pk for r in resellers}
+    assert counts["on_behalf_lines"] == DeclarationLine.objects.filter(declaration__in=on_behalf).count()
+    # The sales the distributor sent again were the reseller's already: stored once, reported as duplicates.
+    assert counts["on_behalf_duplicates"] > 0
+    assert not on_behalf.filter(status=Declaration.Status.DRAFT).exists()
