@@ -7,15 +7,15 @@
 For each size, a brand with that many partners and one user each receives one announcement. Timed:
 ``message_deliver`` — recipients fixed at send time (``recipients_resolve``), then every e-mail rendered in
 the reader's language and sent in batches of ``RELAIS_COMMS_EMAIL_BATCH`` over one connection: each batch
-claimed and committed before its e-mails go out, then its accepted e-mails marked sent in one transaction —
+claimed and committed before its e-mails go out, then each e-mail's outcome written as it goes (attempted,
+then sent: one autocommitted UPDATE each, so a killed job's retry sends exactly what was not accepted) —
 through Django's console backend writing to /dev/null (the e-mail is fully rendered and serialised,
 nothing is kept). Rate limit off.
 Reported per size: ms per recipient, queries per recipient and per batch (counted), the peak of traced
 Python allocations during a second send (tracemalloc); then the largest / smallest ratios.
 Targets: time per recipient ratio ≤ 1.5, memory ratio ≤ 2 (flat: batches, not the whole list), queries
-per batch equal at every size and not growing with the batch (the claim's SELECT and UPDATE, the read of
-the claimed rows with their users, the bounced addresses, one UPDATE of the sent: two transactions per
-batch, where it was one UPDATE and one commit per e-mail).
+per batch equal at every size (the claim's SELECT and UPDATE, the read of the claimed rows with their
+users, the bounced addresses, then two UPDATEs per e-mail: 2 × batch + a few).
 """
 
 from __future__ import annotations
