@@ -200,6 +200,19 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
             services.order_approve(order=order, user=admin)
             if n % 4 == 1:
                 services.order_ship(order=order, user=admin)
+    # The large co-op budget is premium: reserved to the program tiers that grant premium rewards (set after
+    # the orders, so the demo's orders and its random draws stay as they were).
+    premium = next(r for r in rewards if r.name == "Budget publicité locale 1 500 €")
+    premium.refresh_from_db()
+    services.reward_save(
+        brand=brand,
+        reward=premium,
+        name=premium.name,
+        description=premium.description,
+        points_price=premium.points_price,
+        stock=premium.stock,
+        is_premium=True,
+    )
     return {
         "challenges": Challenge.objects.filter(brand=brand).count(),
         "points_q3": posted_q3,

@@ -22,6 +22,9 @@ def test_demo_loads_challenges_catalogue_orders_a_consistent_ledger_and_a_measur
     assert statuses["Rentrée chantier 2026"] == "closed"
     assert statuses["Défi fin d'année 2026"] == "running"
     assert Reward.objects.filter(brand=brand).count() == 12
+    assert list(Reward.objects.filter(brand=brand, is_premium=True).values_list("name", flat=True)) == [
+        "Budget publicité locale 1 500 €"
+    ]
     assert RedemptionOrder.objects.filter(brand=brand).count() >= 2
     for account in PointsAccount.objects.filter(brand=brand):
         assert_ledger_consistent(account)
