@@ -150,13 +150,15 @@ def brand_home(request: AuthedRequest) -> HttpResponse:
     kpis = selectors.brand_kpis(brand=brand)
     for row in kpis["by_country"]:
         row["label"] = country_label(row["country"])
-    sellout = home_selectors.brand_home_sellout(brand=brand)
+    # A channel manager's sell-out and to-do counts are its partners' (access_brand_partner_scope).
+    scope = access_brand_partner_scope(request.user)
+    sellout = home_selectors.brand_home_sellout(brand=brand, scope=scope)
     context = {
         "brand": brand,
         **kpis,
         "sellout": sellout,
         "sellout_chart": _home_chart(sellout),
-        "todo": home_selectors.brand_home_todo(brand=brand),
+        "todo": home_selectors.brand_home_todo(brand=brand, scope=scope),
     }
     return render(request, "network/brand_home.html", context)
 

@@ -161,3 +161,12 @@ def test_a_scoped_manager_opens_the_drill_down_of_its_partners_only(figures, cha
 
     assert client.get(reverse("insights:partner_detail", args=[figures.french.pk])).status_code == 200
     assert client.get(reverse("insights:partner_detail", args=[figures.belgian.pk])).status_code == 404
+
+
+def test_the_brand_home_of_a_scoped_manager_counts_its_partners_only(figures, channel_manager, brand_admin):
+    scoped = login_client(channel_manager).get(reverse("network:brand_home"))
+    whole = login_client(brand_admin).get(reverse("network:brand_home"))
+
+    assert scoped.status_code == 200
+    assert scoped.context["todo"]["partners_undeclared"] == 1
+    assert whole.context["todo"]["partners_undeclared"] == 2
