@@ -153,8 +153,12 @@ def load(*, brand: Brand, rng: random.Random) -> dict[str, int]:
     )
     partners = list(PartnerCompany.objects.filter(brand=brand, is_active=True).order_by("code"))
     # The partners whose people have demo logins declare every period: their pages show a full history.
+    # Not the marked distributor's login (relais.network.demo.DISTRIBUTOR_NAME): it keeps the draws it had
+    # before it had one, so the rest of the demo's sell-out, and the measured challenge, stay the same.
     with_logins = set(
-        User.objects.filter(brand=brand, partner__isnull=False).values_list("partner_id", flat=True)
+        User.objects.filter(brand=brand, partner__isnull=False, partner__is_distributor=False).values_list(
+            "partner_id", flat=True
+        )
     )
     if not products or not partners:
         return {"declarations": 0, "lines": 0}
