@@ -29,7 +29,7 @@ def multi_brand_people(brand, other_brand, partner):
 def test_the_brand_lists_its_staff_and_partner_users_through_memberships(
     brand, brand_admin, channel_manager, partner, partner_admin, multi_brand_people
 ):
-    jeanne, paul, stranger = multi_brand_people
+    _jeanne, _paul, _stranger = multi_brand_people
 
     people = {p.user.email: (p.role, p.partner) for p in brand_people(brand=brand)}
 
@@ -47,7 +47,7 @@ def test_the_brand_lists_its_staff_and_partner_users_through_memberships(
 def test_the_users_page_shows_each_person_with_its_role_in_this_brand_only(
     brand, brand_admin, partner, multi_brand_people
 ):
-    jeanne, paul, stranger = multi_brand_people
+    jeanne, _paul, _stranger = multi_brand_people
 
     page = login_client(brand_admin).get("/brand/users/")
 
